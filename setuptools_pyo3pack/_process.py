@@ -1,0 +1,97 @@
+"""Every subprocess goes through here: logged, and failures rendered with their output."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import CommandError
+
+#: How many lines of a failed command's output end up in the error.
+TAIL_LINES = 3
+
+
+def describe(argv: Sequence[str]) -> str:
+    return shlex.join(str(part) for part in argv)
+
+
+def log(message: str) -> None:
+    """Status lines go to stderr so stdout stays free for machine-readable output."""
+    print(f"pyo3-pack: {message}", file=sys.stderr, flush=True)
+
+
+def _tail(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return " | ".join(lines[-TAIL_LINES:])
+
+
+def run_captured(
+    argv: Sequence[str],
+    *,
+    what: str,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    hint: str | None = None,
+) -> str:
+    """Run a command that should succeed quietly and return its stdout.
+
+    On failure the error names ``what`` was being done and carries the tail of stderr.
+    """
+    try:
+        result = subprocess.run(
+            [str(part) for part in argv],
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise CommandError(f"{what}: `{argv[0]}` was not found", hint=hint) from exc
+    if result.returncode != 0:
+        tail = _tail(result.stderr or result.stdout)
+        raise CommandError(
+            f"{what} failed: {tail or f'exit code {result.returncode}'}",
+            hint=hint,
+            output_tail=tail,
+        )
+    return result.stdout
+
+
+@contextmanager
+def streamed_stdout(
+    argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | None = None
+) -> Iterator[tuple[subprocess.Popen[str], Iterator[str]]]:
+    """Start a command whose stderr goes straight to the user and whose stdout we read."""
+    try:
+        process = subprocess.Popen(
+            [str(part) for part in argv],
+            env=dict(env),
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=None,
+            text=True,
+        )
+    except FileNotFoundError as exc:
+        raise CommandError(
+            f"`{argv[0]}` was not found",
+            hint="install Rust with rustup and make sure cargo is on PATH",
+        ) from exc
+    assert process.stdout is not None
+    try:
+        yield process, iter(process.stdout.readline, "")
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        process.stdout.close()
+
+
+def environ() -> dict[str, str]:
+    return dict(os.environ)

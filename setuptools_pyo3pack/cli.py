@@ -1,0 +1,142 @@
+"""The `pyo3-pack` command line: argparse in, one-line errors and exit codes out."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import Pyo3PackError
+from .settings import BuildOptions, CargoOptions
+
+
+def _split_features(values: Sequence[str] | None) -> tuple[str, ...]:
+    features: list[str] = []
+    for value in values or ():
+        features += [f for f in value.replace(",", " ").split() if f]
+    return tuple(features)
+
+
+def _split_args(values: Sequence[str] | None) -> tuple[str, ...]:
+    args: list[str] = []
+    for value in values or ():
+        args += shlex.split(value)
+    return tuple(args)
+
+
+def _add_cargo_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("cargo")
+    group.add_argument("-m", "--manifest-path", type=Path, metavar="PATH",
+                       help="Cargo.toml of the crate (default: ./Cargo.toml)")
+    group.add_argument("-b", "--bindings", metavar="NAME",
+                       help="pyo3, rust-cpython or bin (default: detected from dependencies)")
+    group.add_argument("-r", "--release", action="store_true", help="build the release profile")
+    group.add_argument("--profile", help="build with this cargo profile")
+    group.add_argument("--strip", action="store_true", help="strip symbols from native files")
+    group.add_argument("--target", metavar="TRIPLE", help="rustc target triple to build for")
+    group.add_argument("-F", "--features", action="append", metavar="FEATURES",
+                       help="cargo features to activate (comma or space separated)")
+    group.add_argument("--all-features", action="store_true", help="activate every feature")
+    group.add_argument("--no-default-features", action="store_true",
+                       help="do not activate the default feature")
+    group.add_argument("--cargo-extra-args", action="append", metavar="ARGS",
+                       help="more arguments for cargo, as one quoted string")
+    group.add_argument("--rustc-extra-args", action="append", metavar="ARGS",
+                       help="more arguments for rustc, as one quoted string")
+
+
+def _cargo_options(args: argparse.Namespace) -> CargoOptions:
+    return CargoOptions(
+        manifest_path=args.manifest_path,
+        release=args.release,
+        profile=args.profile,
+        strip=args.strip,
+        target=args.target,
+        features=_split_features(args.features),
+        all_features=args.all_features,
+        no_default_features=args.no_default_features,
+        cargo_extra_args=_split_args(args.cargo_extra_args),
+        rustc_extra_args=_split_args(args.rustc_extra_args),
+    )
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .builder import build_wheels, load_project
+
+    options = BuildOptions(
+        cargo=_cargo_options(args),
+        bindings=args.bindings,
+        interpreters=tuple(args.interpreter or ()),
+        out_dir=args.out.absolute() if args.out else None,
+    )
+    for wheel in build_wheels(load_project(options), options):
+        print(wheel)
+    return 0
+
+
+def _develop(args: argparse.Namespace) -> int:
+    from .develop import develop
+
+    develop(BuildOptions(cargo=_cargo_options(args), bindings=args.bindings))
+    return 0
+
+
+def _list_python(args: argparse.Namespace) -> int:
+    from . import interpreters
+
+    found, failures = interpreters.discover()
+    for interpreter in found:
+        print(f"{interpreter.pretty_name:<28} {interpreter.path}")
+    for path, reason in failures:
+        print(f"{'(unusable)':<28} {path}: {reason}")
+    if not found:
+        print("pyo3-pack: no Python interpreter found on PATH or in pyenv", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pyo3-pack",
+        description="Build and publish Rust crates with pyo3, rust-cpython or cffi bindings, "
+        "and Rust binaries, as Python packages.",
+    )
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = commands.add_parser("build", help="build wheels for every supported interpreter")
+    build.add_argument("-i", "--interpreter", action="extend", nargs="+", metavar="PYTHON",
+                       help="build for these interpreters (names on PATH or paths)")
+    build.add_argument("-o", "--out", type=Path, metavar="DIR",
+                       help="where wheels go (default: <cargo target dir>/wheels)")
+    _add_cargo_options(build)
+    build.set_defaults(handler=_build)
+
+    develop = commands.add_parser(
+        "develop", help="build and install the crate into the active virtualenv"
+    )
+    _add_cargo_options(develop)
+    develop.set_defaults(handler=_develop)
+
+    list_python = commands.add_parser("list-python", help="list the Python interpreters found")
+    list_python.set_defaults(handler=_list_python)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except Pyo3PackError as exc:
+        print(f"pyo3-pack: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("pyo3-pack: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""One exception root: its message is exactly what the user reads."""
+
+from __future__ import annotations
+
+
+class Pyo3PackError(Exception):
+    """A failure the user can act on.
+
+    ``str(error)`` is a single line: what went wrong, where, and what to do.
+    Only the CLI and the PEP 517 edge turn it into an exit code.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        if self.hint:
+            return f"{self.message} ({self.hint})"
+        return self.message
+
+
+class ConfigError(Pyo3PackError):
+    """Cargo.toml, pyproject.toml or the command line asks for something inconsistent."""
+
+
+class InterpreterError(Pyo3PackError):
+    """No usable Python interpreter, or one that cannot be probed."""
+
+
+class CommandError(Pyo3PackError):
+    """An external command (cargo, a probe) failed."""
+
+    def __init__(self, message: str, *, hint: str | None = None, output_tail: str = "") -> None:
+        self.output_tail = output_tail
+        super().__init__(message, hint=hint)
+
+
+class EnvironmentNotFound(Pyo3PackError):
+    """`develop` needs a virtual environment and none is active."""

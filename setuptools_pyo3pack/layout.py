@@ -1,0 +1,82 @@
+"""What goes where inside a wheel: pure decisions over names and artifacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .bindings import Binding
+from .errors import CommandError
+from .interpreters import Interpreter
+
+
+@dataclass(frozen=True)
+class Member:
+    """One file of the wheel: from disk (`source`) or generated (`text`)."""
+
+    archive_name: str
+    source: Path | None = None
+    text: str | None = None
+    executable: bool = False
+
+
+def init_py(module: str) -> str:
+    """The package `__init__` re-exporting the native module, so `import module` works."""
+    return (
+        f"from .{module} import *\n"
+        "\n"
+        f"__doc__ = {module}.__doc__\n"
+        f'if hasattr({module}, "__all__"):\n'
+        f"    __all__ = {module}.__all__\n"
+    )
+
+
+def extension_filename(module: str, interpreter: Interpreter, abi3: bool) -> str:
+    """The native module's file name as the target interpreter will look for it."""
+    if abi3:
+        return f"{module}.abi3.so"
+    return f"{module}{interpreter.ext_suffix}"
+
+
+def single_library(artifacts: list[Path], what: str) -> Path:
+    libraries = [a for a in artifacts if a.suffix in (".so", ".dylib", ".dll", ".pyd")]
+    if len(libraries) != 1:
+        found = ", ".join(str(a) for a in artifacts) or "nothing"
+        raise CommandError(f"expected one shared library from cargo for {what}, got {found}")
+    return libraries[0]
+
+
+def extension_members(
+    module: str, library: Path, interpreter: Interpreter, abi3: bool
+) -> list[Member]:
+    """A pure extension project: `module/__init__.py` plus the native module beside it."""
+    package = module
+    return [
+        Member(f"{package}/__init__.py", text=init_py(module)),
+        Member(f"{package}/{extension_filename(module, interpreter, abi3)}", source=library,
+               executable=True),
+    ]
+
+
+def binary_members(data_dir: str, executables: list[Path]) -> list[Member]:
+    """Binaries go to `<dist>.data/scripts/`, which installers put on the venv's PATH."""
+    return [
+        Member(f"{data_dir}/scripts/{exe.name}", source=exe, executable=True)
+        for exe in sorted(executables)
+    ]
+
+
+def members_for(
+    binding: Binding,
+    *,
+    module: str,
+    data_dir: str,
+    artifacts: list[Path],
+    interpreter: Interpreter | None,
+    abi3: bool,
+) -> list[Member]:
+    if binding is Binding.BIN:
+        return binary_members(data_dir, artifacts)
+    assert interpreter is not None
+    library = single_library(artifacts, module)
+    return extension_members(module, library, interpreter, abi3)
