@@ -47,8 +47,7 @@ def run_captured(
             [str(part) for part in argv],
             env=dict(env) if env is not None else None,
             cwd=cwd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            capture_output=True,
             text=True,
             check=False,
         )

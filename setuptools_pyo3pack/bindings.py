@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from .config import Crate, CargoTarget
+from .config import CargoTarget, Crate
 from .errors import ConfigError
 
 
@@ -175,11 +175,17 @@ _BOUNDS = re.compile(
     r"(?P<body>.*?)\};",
     re.S,
 )
-_VERSION = r"(?:PY_3_(?P<{0}a>\d+)|PythonVersion\s*\{{\s*major:\s*3,\s*minor:\s*(?P<{0}b>\d+)\s*\}})"
+# pyo3-ffi spells versions `PY_3_9` (0.23+) or `PythonVersion { major: 3, minor: 7 }` (older)
+_VERSION = (
+    r"(?:PY_3_(?P<{0}a>\d+)"
+    r"|PythonVersion\s*\{{\s*major:\s*3,\s*minor:\s*(?P<{0}b>\d+)\s*\}})"
+)
 _MIN = re.compile(r"min:\s*" + _VERSION.format("min"))
 _MAX = re.compile(r"max:\s*" + _VERSION.format("max"))
 _IMPLEMENTATIONS = {"CPYTHON": "cpython", "PYPY": "pypy", "GRAALPY": "graalpy"}
-_FREE_THREADED = re.compile(r"MIN_FREE_THREADED_VERSION\s*:\s*PythonVersion\s*=\s*" + _VERSION.format("min"))
+_FREE_THREADED = re.compile(
+    r"MIN_FREE_THREADED_VERSION\s*:\s*PythonVersion\s*=\s*" + _VERSION.format("min")
+)
 
 
 def supported_versions(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sysconfig
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +53,11 @@ def load_project(options: BuildOptions) -> Project:
     crate = read_crate(options.cargo)
     binding = detect(crate, options.bindings)
     package_metadata = metadata.from_crate(crate)
+    if binding.abi3 and package_metadata.core.requires_python is None:
+        # an abi3-py39 wheel installs on any later CPython but never on an earlier one
+        floor = f">={binding.abi3[0]}.{binding.abi3[1]}"
+        core = dataclasses.replace(package_metadata.core, requires_python=floor)
+        package_metadata = dataclasses.replace(package_metadata, core=core)
     for warning in package_metadata.warnings:
         _process.log(f"warning: {warning}")
     return Project(crate, binding, package_metadata)
@@ -146,12 +152,12 @@ def build_wheel(project: Project, options: BuildOptions, item: WheelPlan, out_di
 def _compile(project: Project, options: BuildOptions, item: WheelPlan) -> list[Path]:
     crate = project.crate
     target_dir = cargo.target_dir_for(crate, item.interpreter, item.abi3)
+    # one cargo call for the library, or one per binary
+    targets: list[str | None] = [None]
     if project.binding.binding is Binding.BIN:
-        bins = [b.name for b in crate.bins]
-    else:
-        bins = [None]  # type: ignore[list-item]
+        targets = [b.name for b in crate.bins]
     artifacts: list[Path] = []
-    for bin_name in bins:
+    for bin_name in targets:
         call = cargo.invocation(crate, options.cargo, bin_name=bin_name,
                                 interpreter=item.interpreter, target_dir=target_dir)
         artifacts += cargo.run(call, crate)

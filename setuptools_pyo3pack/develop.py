@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from . import _process, interpreters
-from .builder import build_wheel, load_project, platform_tag, plan
+from .builder import build_wheel, load_project, plan, platform_tag
 from .errors import EnvironmentNotFound
 from .interpreters import Interpreter
 from .settings import BuildOptions
@@ -125,4 +125,4 @@ def install_wheel(wheel: Path, interpreter: Interpreter) -> None:
         install(source, destination, {"INSTALLER": b"pyo3-pack\n"})
 
 
-__all__ = ["develop", "uninstall", "install_wheel"]
+__all__ = ["develop", "install_wheel", "uninstall"]

@@ -158,8 +158,7 @@ def _run_probe(path: str) -> dict[str, Any] | str:
     try:
         result = subprocess.run(
             [path, "-E", "-s", "-c", PROBE_SCRIPT],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            capture_output=True,
             text=True,
             timeout=60,
             check=False,
@@ -287,9 +286,9 @@ def resolve_spec(spec: str) -> str:
     name = f"python{spec}" if re.fullmatch(r"\d+\.\d+t?", spec) else spec
     for folder in os.environ.get("PATH", "").split(os.pathsep):
         candidate = Path(folder) / name
-        if folder and candidate.is_file() and os.access(candidate, os.X_OK):
-            if not _is_shim(candidate):
-                return str(candidate)
+        usable = folder and candidate.is_file() and os.access(candidate, os.X_OK)
+        if usable and not _is_shim(candidate):
+            return str(candidate)
     versions = pyenv_root() / "versions"
     if versions.is_dir():
         for version_dir in sorted(versions.iterdir(), reverse=True):

@@ -172,7 +172,9 @@ def _readme(crate: Crate) -> tuple[str | None, str | None]:
     try:
         return path.read_text(encoding="utf-8"), readme_content_type(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read readme {path} named in {crate.manifest_path}: {exc}")
+        raise ConfigError(
+            f"cannot read readme {path} named in {crate.manifest_path}: {exc}"
+        ) from None
 
 
 def wheel_file(tags: list[WheelTag]) -> str:

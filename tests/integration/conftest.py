@@ -1,0 +1,122 @@
+"""Fixtures for tests that build the examples with real cargo.
+
+One cargo target folder serves the whole session (and later sessions on the same machine),
+so pyo3 and its dependencies compile once per interpreter ABI.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, REPO
+
+SHARED_TARGET = Path(os.environ.get("PYO3_PACK_TEST_TARGET_DIR", REPO / "target" / "test-cargo"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "integration" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_cargo_target() -> Iterator[Path]:
+    if shutil.which("cargo") is None:
+        pytest.fail("cargo is not on PATH: integration tests need a Rust toolchain")
+    previous = os.environ.get("CARGO_TARGET_DIR")
+    os.environ["CARGO_TARGET_DIR"] = str(SHARED_TARGET)
+    yield SHARED_TARGET
+    if previous is None:
+        os.environ.pop("CARGO_TARGET_DIR", None)
+    else:
+        os.environ["CARGO_TARGET_DIR"] = previous
+
+
+def find_cpythons() -> dict[tuple[int, int], Path]:
+    """CPython 3.8+ on this machine, found independently of the tool under test."""
+    found: dict[tuple[int, int], Path] = {}
+    roots = [Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"]
+    candidates = []
+    for root in roots:
+        if root.is_dir():
+            candidates += sorted(root.glob("*/bin/python3.*"))
+    for minor in range(8, 20):
+        on_path = shutil.which(f"python3.{minor}")
+        if on_path and "/shims/" not in on_path:
+            candidates.append(Path(on_path))
+    for path in candidates:
+        match = re.fullmatch(r"python3\.(\d+)", path.name)
+        if match and os.access(path, os.X_OK) and int(match.group(1)) >= 8:
+            found.setdefault((3, int(match.group(1))), path)
+    return dict(sorted(found.items()))
+
+
+@pytest.fixture(scope="session")
+def cpythons() -> dict[tuple[int, int], Path]:
+    found = find_cpythons()
+    if not found:
+        pytest.fail("no CPython 3.8+ found for the integration tests")
+    return found
+
+
+def copy_example(name: str, dest: Path) -> Path:
+    target = dest / name
+    shutil.copytree(EXAMPLES / name, target, ignore=shutil.ignore_patterns("target"))
+    return target
+
+
+def run_tool(
+    *args: str | os.PathLike[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m setuptools_pyo3pack ARGS` as a user would run it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "setuptools_pyo3pack", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"pyo3-pack {' '.join(map(str, args))} failed ({result.returncode}):\n"
+            f"{result.stderr[-4000:]}"
+        )
+    return result
+
+
+def make_venv(python: Path, where: Path, *, with_pip: bool = True) -> Path:
+    """A fresh virtualenv made by `python`, with that interpreter's own bundled pip."""
+    argv = [str(python), "-m", "venv", str(where)]
+    if not with_pip:
+        argv.insert(3, "--without-pip")
+    subprocess.run(argv, check=True)
+    return where
+
+
+def pip_install(venv: Path, *requirements: str | os.PathLike[str]) -> None:
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+         "--disable-pip-version-check", "--no-index", "--no-deps", *map(str, requirements)],
+        check=True,
+    )
+
+
+def venv_python(venv: Path, code: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code],
+        capture_output=True, text=True, check=False, env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
