@@ -75,3 +75,17 @@ def test_module_entry_point_matches_console_script(tmp_path: Path) -> None:
     assert module.stdout == script.stdout
     first = module.stdout.splitlines()[0].split()
     assert first[0] in ("CPython", "PyPy") and first[1][0] == "3" and os.path.isabs(first[-1])
+
+
+def test_default_output_folder_and_strip(tmp_path: Path) -> None:
+    """Without -o wheels go to <cargo target dir>/wheels; --strip drops the symbol table."""
+    crate = copy_example("hello-bin", tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "CARGO_TARGET_DIR"}
+    run_tool("build", cwd=crate, env=env)
+    run_tool("build", "--strip", "-o", tmp_path / "stripped", cwd=crate, env=env)
+    (plain,) = (crate / "target" / "wheels").glob("*.whl")
+    (stripped,) = (tmp_path / "stripped").glob("*.whl")
+    name = "hello_bin-0.1.0.data/scripts/hello-bin"
+    with zipfile.ZipFile(plain) as a, zipfile.ZipFile(stripped) as b:
+        assert b.getinfo(name).file_size < a.getinfo(name).file_size
+        assert b".symtab" in a.read(name) and b".symtab" not in b.read(name)

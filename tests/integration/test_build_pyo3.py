@@ -55,6 +55,9 @@ def test_every_wheel_installs_and_imports(
             "print(pyo3_pure.add(2, 40), c.bump(), c.value, sys.version_info[1])",
         )
         assert out == f"42 2 2 {minor}"
+    script = subprocess.run([venv / "bin" / "pyo3-pure-add", "40", "2"],
+                            capture_output=True, text=True, check=True)
+    assert script.stdout == "42\n"
 
 
 def test_wheel_contents_and_twine_check(pure_wheels: tuple[list[Path], str]) -> None:
@@ -67,9 +70,12 @@ def test_wheel_contents_and_twine_check(pure_wheels: tuple[list[Path], str]) -> 
             f"pyo3_pure/pyo3_pure.cpython-{tag[2:]}-x86_64-linux-gnu.so",
             "pyo3_pure-2.1.0b1.dist-info/METADATA",
             "pyo3_pure-2.1.0b1.dist-info/WHEEL",
+            "pyo3_pure-2.1.0b1.dist-info/entry_points.txt",
             "pyo3_pure-2.1.0b1.dist-info/RECORD",
         ]
+        entry_points = archive.read("pyo3_pure-2.1.0b1.dist-info/entry_points.txt").decode()
         metadata = archive.read("pyo3_pure-2.1.0b1.dist-info/METADATA").decode()
+    assert entry_points == "[console_scripts]\npyo3-pure-add = pyo3_pure:main\n"
     assert "License-Expression: MIT OR Apache-2.0" in metadata
     assert "Project-URL: Homepage, https://example.org/pyo3-pure" in metadata
     assert "Classifier: Programming Language :: Rust" in metadata
