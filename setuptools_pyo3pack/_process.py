@@ -26,8 +26,19 @@ def log(message: str) -> None:
 
 
 def _tail(text: str) -> str:
+    """The lines that say what went wrong: the first `error:` line (with the `-->` location
+    and the first `Caused by:` detail when present), else the last few lines."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return " | ".join(lines[-TAIL_LINES:])
+    first_error = next((i for i, line in enumerate(lines) if line.startswith("error")), None)
+    if first_error is None:
+        return " | ".join(lines[-TAIL_LINES:])
+    picked = [lines[first_error]]
+    rest = lines[first_error + 1:]
+    picked += [line for line in rest if line.startswith("-->")][:1]
+    if "Caused by:" in rest:
+        cause = rest[rest.index("Caused by:") + 1:]
+        picked += cause[:1]
+    return " | ".join(picked)
 
 
 def run_captured(

@@ -63,24 +63,31 @@ class BindingChoice:
     def why_unsupported(
         self, implementation: str, version: tuple[int, int], free_threaded: bool = False
     ) -> str | None:
+        """Why the binding crate cannot build for this interpreter, or None if it can."""
         if free_threaded and self.is_abi3:
             return "the stable ABI (abi3) is not available on free-threaded builds"
         minimum = self.free_threaded_minimum
         if free_threaded and minimum is not None and version < minimum:
-            return f"{self.binding.value} {self.crate_version} supports free-threaded " \
-                   f"CPython from {_dotted(minimum)}"
-        for entry in self.supported:
-            if entry.implementation == implementation:
-                reason = entry.why_not(version)
-                if reason and self.is_abi3 and reason.startswith("newer"):
-                    return None  # the stable ABI is forward compatible
-                if reason:
-                    return f"{self.binding.value} {self.crate_version} supports " \
-                           f"{implementation} {_range(entry)}; this one is {reason}"
-                return None
-        if self.supported and implementation not in {e.implementation for e in self.supported}:
-            return f"{self.binding.value} {self.crate_version} does not support {implementation}"
-        return None
+            return (f"{self.binding.value} {self.crate_version} supports free-threaded "
+                    f"CPython from {_dotted(minimum)}")
+        reason = self._outside_range(implementation, version)
+        if reason is None and self.abi3 is not None and implementation == "cpython" \
+                and version < self.abi3:
+            reason = f"the abi3-py3{self.abi3[1]} feature needs CPython >= {_dotted(self.abi3)}"
+        return reason
+
+    def _outside_range(self, implementation: str, version: tuple[int, int]) -> str | None:
+        entry = next((e for e in self.supported if e.implementation == implementation), None)
+        if entry is None:
+            if self.supported:
+                return f"{self.binding.value} {self.crate_version} does not support " \
+                       f"{implementation}"
+            return None
+        reason = entry.why_not(version)
+        if reason is None or (self.is_abi3 and reason.startswith("newer")):
+            return None  # the stable ABI is forward compatible
+        return (f"{self.binding.value} {self.crate_version} supports {implementation} "
+                f"{_range(entry)}; this one is {reason}")
 
 
 def _dotted(version: tuple[int, int]) -> str:

@@ -8,24 +8,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import _process, cargo, interpreters, layout, metadata, tags
+from . import _process, cargo, interpreters, layout, metadata, python_sources, tags, tool_options
 from .bindings import Binding, BindingChoice, detect
 from .config import Crate, read_crate
 from .errors import ConfigError, InterpreterError
 from .interpreters import Interpreter
+from .python_sources import PythonLayout
 from .settings import BuildOptions
+from .tool_options import ToolOptions
 from .wheelfile import WheelWriter
 
 
 @dataclass(frozen=True)
 class Project:
+    """Everything known about the project before cargo runs."""
+
     crate: Crate
     binding: BindingChoice
     metadata: metadata.PackageMetadata
-
-    @property
-    def module_name(self) -> str:
-        return self.crate.lib.name if self.crate.lib else tags.normalize_dist_name(self.name)
+    layout: PythonLayout
+    tool: ToolOptions
+    options: BuildOptions
+    """The command line's options merged over the pyproject.toml ones."""
 
     @property
     def name(self) -> str:
@@ -49,7 +53,32 @@ class WheelPlan:
     abi3: bool = False
 
 
-def load_project(options: BuildOptions) -> Project:
+def merge_options(cli: BuildOptions, tool: ToolOptions) -> BuildOptions:
+    """Command-line options win; lists (features, extra args) add up, file first."""
+    ours = cli.cargo
+    manifest = ours.manifest_path
+    if manifest is None and tool.manifest_path and tool.pyproject is not None:
+        manifest = tool.pyproject.parent / tool.manifest_path
+    profile = ours.profile
+    if profile is None and not ours.release:
+        profile = tool.profile
+    merged = dataclasses.replace(
+        ours,
+        manifest_path=manifest,
+        profile=profile,
+        strip=ours.strip or tool.strip,
+        features=tuple(dict.fromkeys(tool.features + ours.features)),
+        all_features=ours.all_features or tool.all_features,
+        no_default_features=ours.no_default_features or tool.no_default_features,
+        cargo_extra_args=tool.cargo_extra_args + ours.cargo_extra_args,
+        rustc_extra_args=tool.rustc_extra_args + ours.rustc_extra_args,
+    )
+    return dataclasses.replace(cli, cargo=merged, bindings=cli.bindings or tool.bindings)
+
+
+def load_project(cli_options: BuildOptions) -> Project:
+    tool, _pyproject, warnings = tool_options.load(cli_options.cargo.manifest_path, Path.cwd())
+    options = merge_options(cli_options, tool)
     crate = read_crate(options.cargo)
     binding = detect(crate, options.bindings)
     package_metadata = metadata.from_crate(crate)
@@ -58,9 +87,21 @@ def load_project(options: BuildOptions) -> Project:
         floor = f">={binding.abi3[0]}.{binding.abi3[1]}"
         core = dataclasses.replace(package_metadata.core, requires_python=floor)
         package_metadata = dataclasses.replace(package_metadata, core=core)
-    for warning in package_metadata.warnings:
+    project_root = tool.pyproject.parent if tool.pyproject else crate.root
+    module_name = tool.module_name or (
+        crate.lib.name if crate.lib else tags.normalize_dist_name(crate.name)
+    )
+    python_layout = python_sources.resolve(
+        project_root,
+        module_name,
+        python_source=tool.python_source,
+        python_packages=tool.python_packages,
+        data=tool.data,
+        where=tool.where,
+    )
+    for warning in [*warnings, *package_metadata.warnings]:
         _process.log(f"warning: {warning}")
-    return Project(crate, binding, package_metadata)
+    return Project(crate, binding, package_metadata, python_layout, tool, options)
 
 
 def platform_tag(options: BuildOptions) -> str:
@@ -104,78 +145,116 @@ def select_interpreters(project: Project, specs: Sequence[str]) -> list[Interpre
         found = interpreters.one_per_abi(found)
     usable = supported_interpreters(project, found, explicit=bool(specs))
     if not usable:
+        binding = f"{project.binding.binding.value} {project.binding.crate_version or ''}"
         raise InterpreterError(
-            f"no Python interpreter found that {project.binding.binding.value} "
-            f"{project.binding.crate_version or ''} can build for".replace("  ", " "),
+            f"no Python interpreter found that {binding.strip()} can build for",
             hint="install one, or pass -i /path/to/python",
         )
     return usable
 
 
-def plan(project: Project, options: BuildOptions, platform: str) -> list[WheelPlan]:
+def plan(project: Project, platform: str) -> list[WheelPlan]:
     choice = project.binding
     if not choice.binding.needs_interpreter:
         return [WheelPlan(None, tags.universal_tag(platform))]
-    chosen = select_interpreters(project, options.interpreters)
+    chosen = select_interpreters(project, project.options.interpreters)
     if choice.is_abi3:
         cpythons = [i for i in chosen if i.implementation == "cpython"]
         if not cpythons:
             raise InterpreterError("an abi3 wheel needs a CPython interpreter to build with")
-        floor = choice.abi3 or cpythons[0].minor_version
         builder = min(cpythons, key=lambda i: i.version)
+        floor = choice.abi3 or builder.minor_version
         return [WheelPlan(builder, tags.abi3_tag(floor, platform), abi3=True)]
     return [WheelPlan(i, tags.interpreter_tag(i, platform)) for i in chosen]
 
 
-def build_wheels(project: Project, options: BuildOptions) -> list[Path]:
-    out_dir = options.out_dir or project.crate.target_directory / "wheels"
-    return [build_wheel(project, options, item, out_dir) for item in plan(
-        project, options, platform_tag(options))]
+def build_wheels(project: Project) -> list[Path]:
+    out_dir = project.options.out_dir or project.crate.target_directory / "wheels"
+    items = plan(project, platform_tag(project.options))
+    return [build_wheel(project, item, out_dir) for item in items]
 
 
-def build_wheel(project: Project, options: BuildOptions, item: WheelPlan, out_dir: Path) -> Path:
-    artifacts = _compile(project, options, item)
-    members = layout.members_for(
-        project.binding.binding,
-        module=project.module_name,
-        data_dir=f"{project.dist_stem}.data",
-        artifacts=artifacts,
-        interpreter=item.interpreter,
-        abi3=item.abi3,
-    )
-    path = out_dir / tags.wheel_filename(project.name, project.version, item.tag)
-    write_wheel(project, path, members, [item.tag], compress=options.compress)
-    _process.log(f"wrote {path}")
-    return path
-
-
-def _compile(project: Project, options: BuildOptions, item: WheelPlan) -> list[Path]:
+def compile_native(project: Project, item: WheelPlan) -> list[Path]:
+    """Run cargo: one call for the library, or one per binary. Returns the artifacts."""
     crate = project.crate
     target_dir = cargo.target_dir_for(crate, item.interpreter, item.abi3)
-    # one cargo call for the library, or one per binary
     targets: list[str | None] = [None]
     if project.binding.binding is Binding.BIN:
         targets = [b.name for b in crate.bins]
     artifacts: list[Path] = []
     for bin_name in targets:
-        call = cargo.invocation(crate, options.cargo, bin_name=bin_name,
+        call = cargo.invocation(crate, project.options.cargo, bin_name=bin_name,
                                 interpreter=item.interpreter, target_dir=target_dir)
         artifacts += cargo.run(call, crate)
     return artifacts
 
 
+def native_members(project: Project, item: WheelPlan, artifacts: list[Path]) -> list[layout.Member]:
+    return layout.native_members(
+        project.binding.binding,
+        layout=project.layout,
+        data_dir=f"{project.dist_stem}.data",
+        artifacts=artifacts,
+        interpreter=item.interpreter,
+        abi3=item.abi3,
+    )
+
+
+def source_members(project: Project) -> list[layout.Member]:
+    """The project's own files: Python packages, `include` globs, the data folder."""
+    rules = python_sources.IgnoreRules(project.layout.project_root, project.tool.exclude)
+    return [
+        *python_sources.python_members(project.layout, rules),
+        *python_sources.include_members(project.layout, project.tool.include),
+        *python_sources.data_members(project.layout, f"{project.dist_stem}.data", rules),
+    ]
+
+
+def audited_tag(project: Project, tag: tags.WheelTag, artifacts: list[Path]) -> tags.WheelTag:
+    """Replace a `linux_<arch>` platform by the manylinux/musllinux policy the binaries meet."""
+    if not tag.platform.startswith("linux_"):
+        return tag
+    from . import audit  # pyelftools is only needed once a Linux wheel is tagged
+
+    options = project.options
+    wanted = options.compatibility or project.tool.manylinux
+    requested = audit.parse_compatibility(wanted) if wanted else None
+    if options.skip_audit or project.tool.skip_auditwheel:
+        if requested is None or requested.policy is None:
+            return tag
+        requested = dataclasses.replace(requested, checked=False)
+    verdict = audit.audit_files(artifacts)
+    platform = audit.choose_platform_tag(verdict, requested)
+    stricter = verdict.failures
+    why = ""
+    if requested is None and stricter and stricter[-1].reasons:
+        why = f" ({stricter[-1].policy.tag} would fail: {stricter[-1].reasons[0]})"
+    _process.log(f"platform tag {platform}{why}")
+    return dataclasses.replace(tag, platform=platform)
+
+
+def build_wheel(project: Project, item: WheelPlan, out_dir: Path) -> Path:
+    artifacts = compile_native(project, item)
+    members = native_members(project, item, artifacts) + source_members(project)
+    tag = audited_tag(project, item.tag, artifacts)
+    path = out_dir / tags.wheel_filename(project.name, project.version, tag)
+    write_wheel(project, path, members, [tag])
+    _process.log(f"wrote {path}")
+    return path
+
+
 def write_wheel(
-    project: Project,
-    path: Path,
-    members: list[layout.Member],
-    wheel_tags: list[tags.WheelTag],
-    *,
-    compress: bool = True,
+    project: Project, path: Path, members: list[layout.Member], wheel_tags: list[tags.WheelTag]
 ) -> None:
     dist_info = f"{project.dist_stem}.dist-info"
     package_metadata = project.metadata
-    with WheelWriter(path, dist_info, compress=compress) as wheel:
+    seen: set[str] = set()
+    with WheelWriter(path, dist_info, compress=project.options.compress) as wheel:
         for member in sorted(members, key=lambda m: m.archive_name):
+            if member.archive_name in seen:
+                raise ConfigError(f"two files want the same place in the wheel: "
+                                  f"{member.archive_name}", hint="check include and data")
+            seen.add(member.archive_name)
             if member.source is not None:
                 wheel.add_file(member.archive_name, member.source, executable=member.executable)
             else:

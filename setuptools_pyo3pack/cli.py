@@ -63,16 +63,42 @@ def _cargo_options(args: argparse.Namespace) -> CargoOptions:
     )
 
 
-def _build(args: argparse.Namespace) -> int:
-    from .builder import build_wheels, load_project
+def add_wheel_options(parser: argparse.ArgumentParser) -> None:
+    """Options of every command that builds distributable wheels (build, publish)."""
+    parser.add_argument("-i", "--interpreter", action="extend", nargs="+", metavar="PYTHON",
+                        help="build for these interpreters (names on PATH or paths)")
+    parser.add_argument("-o", "--out", type=Path, metavar="DIR",
+                        help="where wheels go (default: <cargo target dir>/wheels)")
+    _add_cargo_options(parser)
+    group = parser.add_argument_group("platform tag (Linux)")
+    group.add_argument(
+        "--compatibility", "--manylinux", dest="compatibility", metavar="POLICY",
+        help="tag for this policy, checked against the binaries: 2014, 2_28, manylinux_2_17, "
+        "musllinux_1_2, off (plain linux_<arch>); add -unchecked to skip the check "
+        "(default: the best policy the binaries satisfy)",
+    )
+    group.add_argument("--skip-auditwheel", action="store_true",
+                       help="deprecated: same as --compatibility off")
 
-    options = BuildOptions(
+
+def wheel_options(args: argparse.Namespace) -> BuildOptions:
+    if args.skip_auditwheel:
+        print("pyo3-pack: warning: --skip-auditwheel is deprecated; use --compatibility off",
+              file=sys.stderr)
+    return BuildOptions(
         cargo=_cargo_options(args),
         bindings=args.bindings,
         interpreters=tuple(args.interpreter or ()),
         out_dir=args.out.absolute() if args.out else None,
+        compatibility=args.compatibility,
+        skip_audit=args.skip_auditwheel,
     )
-    for wheel in build_wheels(load_project(options), options):
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .builder import build_wheels, load_project
+
+    for wheel in build_wheels(load_project(wheel_options(args))):
         print(wheel)
     return 0
 
@@ -108,11 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     build = commands.add_parser("build", help="build wheels for every supported interpreter")
-    build.add_argument("-i", "--interpreter", action="extend", nargs="+", metavar="PYTHON",
-                       help="build for these interpreters (names on PATH or paths)")
-    build.add_argument("-o", "--out", type=Path, metavar="DIR",
-                       help="where wheels go (default: <cargo target dir>/wheels)")
-    _add_cargo_options(build)
+    add_wheel_options(build)
     build.set_defaults(handler=_build)
 
     develop = commands.add_parser(
@@ -123,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     list_python = commands.add_parser("list-python", help="list the Python interpreters found")
     list_python.set_defaults(handler=_list_python)
+
+    from .audit.command import register as register_audit
+    from .upload_command import register as register_upload
+
+    register_upload(commands)
+    register_audit(commands)
     return parser
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,13 +186,30 @@ def _resolved_dependencies(
                     Path(pkg["manifest_path"]),
                 ),
             )
-        stack.extend(dep["pkg"] for dep in node.get("deps", []))
+        stack.extend(dep["pkg"] for dep in node.get("deps", []) if not _dev_only(dep))
     return seen
 
 
+_PEP440_PRE = re.compile(r"^(a|alpha|b|beta|c|rc|pre|preview|dev)(\.?\d+)?$", re.I)
+
+
+def _dev_only(dep: Mapping[str, Any]) -> bool:
+    """Dev-dependencies (tests, benches) never end up in the built library."""
+    kinds = dep.get("dep_kinds") or []
+    return bool(kinds) and all(kind.get("kind") == "dev" for kind in kinds)
+
+
 def python_version(crate: Crate) -> str:
-    """Cargo's SemVer version as a normalised PEP 440 version."""
+    """Cargo's SemVer version as a normalised PEP 440 version.
+
+    Only pre-releases PEP 440 can order the same way are accepted: `1.0.0-1` would read
+    as a post-release (newer than 1.0.0) where SemVer means older.
+    """
+    _, _, rest = crate.version.partition("-")
+    pre = rest.split("+")[0]
     try:
+        if pre and not _PEP440_PRE.match(pre):
+            raise InvalidVersion(crate.version)
         return str(Version(crate.version))
     except InvalidVersion:
         raise ConfigError(
@@ -201,7 +219,9 @@ def python_version(crate: Crate) -> str:
         ) from None
 
 
-def check_table(table: Mapping[str, Any], known: Mapping[str, type], where: str) -> list[str]:
+def check_table(
+    table: Mapping[str, Any], known: Mapping[str, type | tuple[type, ...]], where: str
+) -> list[str]:
     """Type-check a config table; return warnings for unknown keys (with a suggestion)."""
     warnings = []
     for key, value in table.items():
@@ -218,7 +238,9 @@ def check_table(table: Mapping[str, Any], known: Mapping[str, type], where: str)
     return warnings
 
 
-def _type_word(kind: type) -> str:
+def _type_word(kind: type | tuple[type, ...]) -> str:
+    if isinstance(kind, tuple):
+        return " or ".join(_type_word(k) for k in kind)
     return {dict: "table", list: "list", str: "string", bool: "boolean", int: "integer"}.get(
         kind, kind.__name__
     )

@@ -5,13 +5,26 @@ from __future__ import annotations
 import csv
 import dataclasses
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-from . import _process, interpreters
-from .builder import build_wheel, load_project, plan, platform_tag
+from . import _process, interpreters, python_sources, tags
+from .builder import (
+    Project,
+    WheelPlan,
+    build_wheel,
+    compile_native,
+    load_project,
+    native_members,
+    plan,
+    platform_tag,
+    write_wheel,
+)
 from .errors import EnvironmentNotFound
 from .interpreters import Interpreter
+from .layout import Member
+from .python_sources import PythonLayout
 from .settings import BuildOptions
 from .tags import normalize_dist_name
 
@@ -39,15 +52,68 @@ def develop(options: BuildOptions) -> Path:
     """Build the crate for the virtualenv's interpreter and install it there."""
     venv = active_virtualenv()
     interpreter = interpreters.probe_one(str(venv / "bin" / "python"))
+    # an install into this machine's venv needs no portable platform tag: skip the audit
+    options = dataclasses.replace(
+        options, interpreters=(interpreter.path,), compress=False, skip_audit=True
+    )
     project = load_project(options)
-    options = dataclasses.replace(options, interpreters=(interpreter.path,), compress=False)
-    (item,) = plan(project, options, platform_tag(options))
+    (item,) = plan(project, platform_tag(project.options))
     with tempfile.TemporaryDirectory(prefix="pyo3-pack-develop-") as tmp:
-        wheel = build_wheel(project, options, item, Path(tmp))
+        if project.layout.mixed:
+            wheel = build_editable_wheel(project, item, Path(tmp))
+        else:
+            wheel = build_wheel(project, item, Path(tmp))
         uninstall(project.name, interpreter)
         install_wheel(wheel, interpreter)
     _process.log(f"installed {project.name} {project.version} into {venv}")
     return venv
+
+
+def copy_into_tree(source: Path, destination: Path) -> None:
+    """Replace `destination` by unlinking it first: a running interpreter that has the old
+    library mapped keeps its copy instead of crashing on a file changed under it."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    if destination.exists() or destination.is_symlink():
+        destination.unlink()
+    tmp = destination.with_name(f".{destination.name}.tmp")
+    shutil.copyfile(source, tmp)
+    os.chmod(tmp, 0o755)
+    os.replace(tmp, destination)
+
+
+def build_editable_wheel(project: Project, item: WheelPlan, out_dir: Path) -> Path:
+    """A wheel whose Python code stays in the source tree, found through a `.pth` file.
+
+    The native module is copied next to the Python sources, so `.py` edits are live and
+    only Rust edits need another `develop`.
+    """
+    layout = project.layout
+    data_prefix = f"{project.dist_stem}.data/"
+    in_wheel: list[Member] = []
+    generated: list[str] = []
+    for member in native_members(project, item, compile_native(project, item)):
+        if member.archive_name.startswith(data_prefix) or member.source is None:
+            in_wheel.append(member)
+            continue
+        copy_into_tree(member.source, layout.python_root / member.archive_name)
+        generated.append(member.archive_name)
+    rules = python_sources.IgnoreRules(layout.project_root, project.tool.exclude)
+    in_wheel += python_sources.data_members(layout, data_prefix.rstrip("/"), rules)
+    pth = f"{tags.normalize_dist_name(project.name)}.pth"
+    in_wheel.append(Member(pth, text=f"{layout.python_root.resolve()}\n"))
+    _hint_gitignore(layout, generated)
+    path = out_dir / tags.wheel_filename(project.name, project.version, item.tag)
+    write_wheel(project, path, in_wheel, [item.tag])
+    return path
+
+
+def _hint_gitignore(layout: PythonLayout, generated: list[str]) -> None:
+    root = layout.project_root.resolve()
+    for name in generated:
+        folder, _, filename = name.rpartition("/")
+        stem = filename.split(".")[0]
+        where = (layout.python_root.resolve() / folder).relative_to(root).as_posix()
+        _process.log(f"generated {where}/{filename}: add `{where}/{stem}.*.so` to .gitignore")
 
 
 def _site_dirs(interpreter: Interpreter) -> list[Path]:
@@ -125,4 +191,4 @@ def install_wheel(wheel: Path, interpreter: Interpreter) -> None:
         install(source, destination, {"INSTALLER": b"pyo3-pack\n"})
 
 
-__all__ = ["develop", "install_wheel", "uninstall"]
+__all__ = ["build_editable_wheel", "develop", "install_wheel", "uninstall"]

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .bindings import Binding
 from .errors import CommandError
 from .interpreters import Interpreter
+
+if TYPE_CHECKING:
+    from .python_sources import PythonLayout
 
 
 @dataclass(frozen=True)
@@ -47,15 +51,19 @@ def single_library(artifacts: list[Path], what: str) -> Path:
 
 
 def extension_members(
-    module: str, library: Path, interpreter: Interpreter, abi3: bool
+    layout: PythonLayout, library: Path, interpreter: Interpreter, abi3: bool
 ) -> list[Member]:
-    """A pure extension project: `module/__init__.py` plus the native module beside it."""
-    package = module
-    return [
-        Member(f"{package}/__init__.py", text=init_py(module)),
-        Member(f"{package}/{extension_filename(module, interpreter, abi3)}", source=library,
-               executable=True),
-    ]
+    """The native module; a pure project also gets a package that re-exports it."""
+    filename = extension_filename(layout.native_name, interpreter, abi3)
+    members = [Member(f"{layout.native_dir}/{filename}", source=library, executable=True)]
+    if not layout.mixed and "." not in layout.module_name:
+        package = layout.native_dir
+        members.append(Member(f"{package}/__init__.py", text=init_py(layout.native_name)))
+        stub = layout.stub()
+        if stub is not None:
+            members.append(Member(f"{package}/__init__.pyi", source=stub))
+            members.append(Member(f"{package}/py.typed", text=""))
+    return members
 
 
 def binary_members(data_dir: str, executables: list[Path]) -> list[Member]:
@@ -66,10 +74,10 @@ def binary_members(data_dir: str, executables: list[Path]) -> list[Member]:
     ]
 
 
-def members_for(
+def native_members(
     binding: Binding,
     *,
-    module: str,
+    layout: PythonLayout,
     data_dir: str,
     artifacts: list[Path],
     interpreter: Interpreter | None,
@@ -78,5 +86,5 @@ def members_for(
     if binding is Binding.BIN:
         return binary_members(data_dir, artifacts)
     assert interpreter is not None
-    library = single_library(artifacts, module)
-    return extension_members(module, library, interpreter, abi3)
+    library = single_library(artifacts, layout.module_name)
+    return extension_members(layout, library, interpreter, abi3)

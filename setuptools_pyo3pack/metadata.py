@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import formataddr
 from pathlib import Path
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
@@ -56,7 +57,7 @@ class CoreMetadata:
         def many(key: str, values: tuple[str, ...]) -> None:
             lines.extend(f"{key}: {value}" for value in values)
 
-        one("Summary", self.summary)
+        one("Summary", " ".join(self.summary.split()) if self.summary else None)
         if self.keywords:
             one("Keywords", ",".join(self.keywords))
         one("Author", self.author)
@@ -100,7 +101,7 @@ def split_people(people: list[str]) -> tuple[str | None, str | None]:
             continue
         name, email = match.group("name"), match.group("email")
         if email:
-            emails.append(f"{name} <{email}>" if name else email)
+            emails.append(formataddr((name, email)) if name else email)
         elif name:
             names.append(name)
     return (", ".join(names) or None, ", ".join(emails) or None)

@@ -70,3 +70,10 @@ class BuildOptions:
 
     compress: bool = True
     """Deflate wheel members (develop turns this off: the wheel is unpacked at once)."""
+
+    compatibility: str | None = None
+    """Platform policy to tag Linux wheels with (`manylinux_2_17`, `2014`, `musllinux_1_2`,
+    `off`; `-unchecked` skips the check); default: the best policy the binaries satisfy."""
+
+    skip_audit: bool = False
+    """Do not inspect the binaries; tag Linux wheels `linux_<arch>` (or as `compatibility` says)."""

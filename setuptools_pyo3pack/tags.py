@@ -70,16 +70,22 @@ def interpreter_tag(interpreter: Interpreter, platform: str) -> WheelTag:
         return WheelTag(f"cp{major}{minor}", f"cp{major}{minor}{thread}{debug}{pymalloc}", platform)
     if interpreter.implementation == "pypy":
         return WheelTag(f"pp{major}{minor}", _soabi_tag(interpreter), platform)
-    short = interpreter.implementation[:2]
-    return WheelTag(f"{short}{major}{minor}", _soabi_tag(interpreter), platform)
+    name = _SHORT_NAMES.get(interpreter.implementation, interpreter.implementation)
+    return WheelTag(f"{name}{major}{minor}", _soabi_tag(interpreter), platform)
+
+
+#: packaging.tags abbreviates these implementations and spells out the rest
+_SHORT_NAMES = {"cpython": "cp", "pypy": "pp", "ironpython": "ip", "jython": "jy"}
 
 
 def _soabi_tag(interpreter: Interpreter) -> str:
-    """`pypy39-pp73-x86_64-linux-gnu` -> `pypy39_pp73`: the generic rule of packaging.tags."""
+    """`pypy39-pp73-x86_64-linux-gnu` -> `pypy39_pp73` (GraalPy keeps three parts), as
+    packaging.tags derives generic ABI tags."""
     parts = interpreter.soabi.split("-")
-    if len(parts) < 2:
+    keep = 3 if interpreter.implementation == "graalpy" else 2
+    if len(parts) < keep:
         raise ValueError(f"unexpected SOABI {interpreter.soabi!r} of {interpreter.path}")
-    return re.sub(r"[-.]", "_", "-".join(parts[:2]))
+    return re.sub(r"[-.]", "_", "-".join(parts[:keep]))
 
 
 def abi3_tag(minimum: tuple[int, int], platform: str) -> WheelTag:

@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 from types import TracebackType
 
+from .errors import ConfigError
+
 CHUNK = 1 << 20
 #: The earliest time a zip file can hold (1980-01-01).
 ZIP_EPOCH = 315532800
@@ -25,7 +27,16 @@ def record_hash(digest: bytes) -> str:
 
 def fixed_date_time() -> tuple[int, int, int, int, int, int]:
     """Every member's timestamp: SOURCE_DATE_EPOCH when set, so builds are reproducible."""
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", ZIP_EPOCH))
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return time.gmtime(ZIP_EPOCH)[:6]
+    try:
+        epoch = int(value)
+    except ValueError:
+        raise ConfigError(
+            f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds",
+            hint="set it to e.g. $(git log -1 --format=%ct), or unset it",
+        ) from None
     return time.gmtime(max(epoch, ZIP_EPOCH))[:6]
 
 

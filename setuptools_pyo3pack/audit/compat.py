@@ -1,0 +1,106 @@
+"""What `--manylinux` / `--compatibility` ask for, and the platform tag a verdict allows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .elf import Libc
+from .errors import AuditError, UnknownPolicyError
+from .policy import check_policy, find_policy, load_policies, policy_names
+from .verdict import Verdict
+
+_UNCHECKED = "-unchecked"
+#: short forms: `1`, `2010`, `2014` are the legacy manylinux names, `2_17` a glibc version
+_LEGACY = re.compile(r"^(1|2010|2014)$")
+_GLIBC = re.compile(r"^\d+_\d+$")
+
+
+@dataclass(frozen=True)
+class Compatibility:
+    """A requested policy: `policy` None means the plain `linux_<arch>` tag."""
+
+    #: the policy's name, e.g. `manylinux_2_17` (aliases are resolved)
+    policy: str | None
+    #: False for `...-unchecked`: tag the wheel without auditing it
+    checked: bool = True
+
+    def __str__(self) -> str:
+        if self.policy is None:
+            return "off"
+        return self.policy + ("" if self.checked else _UNCHECKED)
+
+
+def parse_compatibility(value: str) -> Compatibility:
+    """`2014`, `2_17`, `manylinux_2_17`, `manylinux2014`, `musllinux_1_2`, `off` or `linux`,
+    each optionally with `-unchecked`."""
+    text = value.strip().lower()
+    checked = not text.endswith(_UNCHECKED)
+    body = text[: -len(_UNCHECKED)] if not checked else text
+    if body in ("off", "linux"):
+        return Compatibility(None, checked=False)
+    if _LEGACY.match(body):
+        body = f"manylinux{body}"
+    elif _GLIBC.match(body):
+        body = f"manylinux_{body}"
+    names = policy_names()
+    if body not in names:
+        raise UnknownPolicyError(
+            f"unknown manylinux compatibility `{value}`",
+            hint=f"use {valid_forms()}, optionally with `-unchecked`",
+        )
+    return Compatibility(names[body], checked=checked)
+
+
+def valid_forms() -> str:
+    names = policy_names()
+    glibc = [n for n in names.values() if n.startswith("manylinux_")]
+    newest = max(glibc, key=lambda n: tuple(int(p) for p in n.split("_")[1:]))
+    musl = sorted({n for n in names.values() if n.startswith("musllinux_")})
+    return (
+        f"off, linux, 1, 2010, 2014, 2_17 ... {newest[len('manylinux_') :]}, manylinux_2_28, "
+        f"manylinux2014, {', '.join(musl)}"
+    )
+
+
+def platform_tag(policy: str | None, arch: str) -> str:
+    """`manylinux2014`/`manylinux_2_17` + `x86_64` -> `manylinux_2_17_x86_64.manylinux2014_x86_64`.
+
+    None or `linux` gives `linux_<arch>`; a policy without data for `arch` keeps its bare name.
+    """
+    if policy is None or policy == "linux":
+        return f"linux_{arch}"
+    name = policy_names().get(policy, policy)
+    libc = Libc.MUSL if name.startswith("musllinux") else Libc.GLIBC
+    for known in load_policies(libc, arch):
+        if known.name == name:
+            return known.platform_tag
+    return f"{name}_{arch}"
+
+
+def choose_platform_tag(verdict: Verdict, requested: Compatibility | None = None) -> str:
+    """The platform tag for a wheel: the verdict's best, or the requested policy if it holds.
+
+    Raises `AuditError` naming the first offending symbol or library when a checked request
+    is not met.
+    """
+    if requested is None:
+        return verdict.platform_tag
+    if not requested.checked or requested.policy is None:
+        return platform_tag(requested.policy, verdict.arch)
+    policy = find_policy(requested.policy, verdict.arch)
+    if policy is None:
+        raise AuditError(
+            f"{requested.policy} has no policy for {verdict.arch}",
+            hint=f"pick another policy ({verdict.platform_tag} fits) or use --compatibility off",
+        )
+    result = verdict.result_for(policy.name)
+    reasons = result.reasons if result else check_policy(verdict.files, policy)
+    if not reasons:
+        return policy.platform_tag
+    more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
+    raise AuditError(
+        f"the wheel is not {policy.tag} compatible: {reasons[0]}{more}",
+        hint=f"build in a {policy.name} container, accept {verdict.platform_tag}, "
+        f"or pass `{requested.policy}{_UNCHECKED}` to tag it anyway",
+    )

@@ -1,0 +1,71 @@
+"""Fixtures for the unit tests (pure and fast: no cargo compile)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from setuptools_pyo3pack.config import Crate, crate_from_metadata
+
+from .helpers import EXAMPLES, NEW_STYLE_BUILD_RS, recorded_metadata
+
+
+@pytest.fixture(autouse=True)
+def _isolated_probe_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Interpreter probes are cached under XDG_CACHE_HOME: never touch the user's cache."""
+    cache_home = tmp_path_factory.getbasetemp() / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    monkeypatch.setenv("CARGO_NET_OFFLINE", "true")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Path:
+    """A stand-in for ~/.cargo/registry/src/<index>; pyo3-ffi gets a new-style build.rs."""
+    folder = tmp_path / "registry"
+    ffi = folder / "pyo3-ffi-0.30.1"
+    ffi.mkdir(parents=True)
+    (ffi / "build.rs").write_text(NEW_STYLE_BUILD_RS, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def load_crate(tmp_path: Path, registry: Path) -> Callable[[str], Crate]:
+    """Build a Crate from a recorded example, with its files copied into tmp_path."""
+
+    def load(name: str) -> Crate:
+        root = tmp_path / name
+        if not root.exists():
+            shutil.copytree(EXAMPLES / name, root, ignore=shutil.ignore_patterns("target"))
+        metadata = recorded_metadata(name, root, registry)
+        return crate_from_metadata(metadata, root / "Cargo.toml")
+
+    return load
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy examples/<name> (without its target/ folder) into tmp_path and return it."""
+
+    def copy(name: str) -> Path:
+        destination = tmp_path / name
+        shutil.copytree(EXAMPLES / name, destination, ignore=shutil.ignore_patterns("target"))
+        return destination
+
+    return copy
+
+
+@pytest.fixture
+def running_python_wrapper(tmp_path: Path) -> Iterator[Path]:
+    """An executable script in tmp_path that runs the current interpreter (mtime is ours)."""
+    wrapper = tmp_path / "bin" / "python3.99"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    yield wrapper
