@@ -14,16 +14,17 @@ from .errors import ConfigError
 class Binding(enum.Enum):
     PYO3 = "pyo3"
     RUST_CPYTHON = "rust-cpython"
+    CFFI = "cffi"
     BIN = "bin"
 
     @property
     def needs_interpreter(self) -> bool:
-        """Extension modules are built per interpreter; binaries are not."""
-        return self is not Binding.BIN
+        """Extension modules are built per interpreter; cffi libraries and binaries are not."""
+        return self in (Binding.PYO3, Binding.RUST_CPYTHON)
 
 
 BINDING_ALIASES = {"pyo3": Binding.PYO3, "rust-cpython": Binding.RUST_CPYTHON,
-                   "cpython": Binding.RUST_CPYTHON, "bin": Binding.BIN}
+                   "cpython": Binding.RUST_CPYTHON, "cffi": Binding.CFFI, "bin": Binding.BIN}
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,12 @@ def detect(crate: Crate, forced: str | None) -> BindingChoice:
     _require_cdylib(crate, crate.lib)
     if binding is Binding.PYO3:
         return _pyo3_choice(crate)
+    if binding is Binding.CFFI:
+        return BindingChoice(Binding.CFFI)
     dep = crate.dependencies.get("cpython")
-    return BindingChoice(Binding.RUST_CPYTHON, crate_version=dep.version if dep else None)
+    version = dep.version if dep else None
+    return BindingChoice(Binding.RUST_CPYTHON, crate_version=version,
+                         supported=RUST_CPYTHON_SUPPORT.get(_minor_series(version), ()))
 
 
 def _parse_forced(name: str) -> Binding:
@@ -134,12 +139,15 @@ def _detect_kind(crate: Crate) -> Binding:
         return Binding.PYO3
     if "cpython" in crate.dependencies:
         return Binding.RUST_CPYTHON
+    if "cdylib" in crate.lib.crate_types:
+        return Binding.CFFI  # a C ABI library without Python bindings of its own
     if crate.bins:
         return Binding.BIN
     raise ConfigError(
         f"cannot tell how crate `{crate.name}` talks to Python: it depends on neither pyo3 nor "
-        "cpython",
-        hint="add pyo3 to [dependencies], or pass -b bin for a crate of binaries",
+        "cpython, and its library is not a cdylib",
+        hint=f'add pyo3 to [dependencies] or `crate-type = ["cdylib"]` under [lib] in '
+        f"{crate.manifest_path}, or pass -b bin for a crate of binaries",
     )
 
 
@@ -155,6 +163,16 @@ def _require_cdylib(crate: Crate, lib: CargoTarget | None) -> None:
             f"{list(lib.crate_types)})",
             hint=f'add `crate-type = ["cdylib"]` under [lib] in {crate.manifest_path}',
         )
+
+
+#: rust-cpython's releases and the CPythons each was made for (its README; unmaintained since)
+RUST_CPYTHON_SUPPORT = {
+    "0.7": (SupportedVersions("cpython", (3, 7), (3, 12)),),
+}
+
+
+def _minor_series(version: str | None) -> str:
+    return ".".join((version or "").split(".")[:2])
 
 
 ABI3_FEATURE = re.compile(r"^abi3-py3(\d+)$")

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import dataclasses
 import sysconfig
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import _process, cargo, interpreters, layout, metadata, python_sources, tags, tool_options
+from . import (
+    _process,
+    cargo,
+    cffi_glue,
+    interpreters,
+    layout,
+    metadata,
+    native_checks,
+    python_sources,
+    tags,
+    tool_options,
+)
 from .bindings import Binding, BindingChoice, detect
 from .config import Crate, read_crate
 from .errors import ConfigError, InterpreterError
 from .interpreters import Interpreter
+from .pyproject_metadata import apply_project_table
 from .python_sources import PythonLayout
 from .settings import BuildOptions
 from .tool_options import ToolOptions
@@ -77,11 +90,18 @@ def merge_options(cli: BuildOptions, tool: ToolOptions) -> BuildOptions:
 
 
 def load_project(cli_options: BuildOptions) -> Project:
-    tool, _pyproject, warnings = tool_options.load(cli_options.cargo.manifest_path, Path.cwd())
+    tool, pyproject, warnings = tool_options.load(cli_options.cargo.manifest_path, Path.cwd())
     options = merge_options(cli_options, tool)
     crate = read_crate(options.cargo)
     binding = detect(crate, options.bindings)
     package_metadata = metadata.from_crate(crate)
+    if "project" in pyproject and tool.pyproject is not None:
+        package_metadata = apply_project_table(
+            package_metadata, pyproject["project"], root=tool.pyproject.parent,
+            pyproject=tool.pyproject,
+        )
+    if binding.binding is Binding.CFFI:
+        package_metadata = _require(package_metadata, "cffi")
     if binding.abi3 and package_metadata.core.requires_python is None:
         # an abi3-py39 wheel installs on any later CPython but never on an earlier one
         floor = f">={binding.abi3[0]}.{binding.abi3[1]}"
@@ -102,6 +122,19 @@ def load_project(cli_options: BuildOptions) -> Project:
     for warning in [*warnings, *package_metadata.warnings]:
         _process.log(f"warning: {warning}")
     return Project(crate, binding, package_metadata, python_layout, tool, options)
+
+
+def _require(package_metadata: metadata.PackageMetadata, name: str) -> metadata.PackageMetadata:
+    """Add a runtime requirement unless the project already names that distribution."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    names = {canonicalize_name(Requirement(r).name) for r in package_metadata.core.requires_dist}
+    if canonicalize_name(name) in names:
+        return package_metadata
+    core = package_metadata.core
+    core = dataclasses.replace(core, requires_dist=(*core.requires_dist, name))
+    return dataclasses.replace(package_metadata, core=core)
 
 
 def platform_tag(options: BuildOptions) -> str:
@@ -189,7 +222,21 @@ def compile_native(project: Project, item: WheelPlan) -> list[Path]:
     return artifacts
 
 
+def check_artifacts(project: Project, artifacts: list[Path]) -> None:
+    if project.binding.binding.needs_interpreter:
+        where = f"module-name in {project.tool.where}" if project.tool.module_name \
+            else f"[lib] name in {project.crate.manifest_path}"
+        for library in artifacts:
+            native_checks.check_module_init(library, project.layout.module_name, where)
+
+
 def native_members(project: Project, item: WheelPlan, artifacts: list[Path]) -> list[layout.Member]:
+    ffi_source = None
+    if project.binding.binding is Binding.CFFI:
+        with tempfile.TemporaryDirectory(prefix="pyo3-pack-header-") as tmp:
+            header = cffi_glue.header_for(project.crate, Path(tmp))
+            module = project.layout.native_package.replace("/", ".")
+            ffi_source = cffi_glue.ffi_module(header, f"{module}.ffi")
     return layout.native_members(
         project.binding.binding,
         layout=project.layout,
@@ -197,14 +244,18 @@ def native_members(project: Project, item: WheelPlan, artifacts: list[Path]) -> 
         artifacts=artifacts,
         interpreter=item.interpreter,
         abi3=item.abi3,
+        ffi_source=ffi_source,
     )
 
 
 def source_members(project: Project) -> list[layout.Member]:
     """The project's own files: Python packages, `include` globs, the data folder."""
     rules = python_sources.IgnoreRules(project.layout.project_root, project.tool.exclude)
+    generated: tuple[str, ...] = ()
+    if project.binding.binding is Binding.CFFI:
+        generated = (project.layout.native_package + "/",)  # develop writes it into the tree
     return [
-        *python_sources.python_members(project.layout, rules),
+        *python_sources.python_members(project.layout, rules, generated),
         *python_sources.include_members(project.layout, project.tool.include),
         *python_sources.data_members(project.layout, f"{project.dist_stem}.data", rules),
     ]
@@ -235,6 +286,7 @@ def audited_tag(project: Project, tag: tags.WheelTag, artifacts: list[Path]) -> 
 
 def build_wheel(project: Project, item: WheelPlan, out_dir: Path) -> Path:
     artifacts = compile_native(project, item)
+    check_artifacts(project, artifacts)
     members = native_members(project, item, artifacts) + source_members(project)
     tag = audited_tag(project, item.tag, artifacts)
     path = out_dir / tags.wheel_filename(project.name, project.version, tag)
@@ -262,7 +314,7 @@ def write_wheel(
                                 executable=member.executable)
         wheel.add_bytes(f"{dist_info}/METADATA", package_metadata.core.render())
         wheel.add_bytes(f"{dist_info}/WHEEL", metadata.wheel_file(wheel_tags))
-        entry_points = metadata.entry_points_file(package_metadata.console_scripts)
+        entry_points = package_metadata.entry_points_text()
         if entry_points:
             wheel.add_bytes(f"{dist_info}/entry_points.txt", entry_points)
         for name, source in sorted(package_metadata.license_sources.items()):

@@ -10,10 +10,12 @@ import tempfile
 from pathlib import Path
 
 from . import _process, interpreters, python_sources, tags
+from .bindings import Binding
 from .builder import (
     Project,
     WheelPlan,
     build_wheel,
+    check_artifacts,
     compile_native,
     load_project,
     native_members,
@@ -91,28 +93,41 @@ def build_editable_wheel(project: Project, item: WheelPlan, out_dir: Path) -> Pa
     data_prefix = f"{project.dist_stem}.data/"
     in_wheel: list[Member] = []
     generated: list[str] = []
-    for member in native_members(project, item, compile_native(project, item)):
-        if member.archive_name.startswith(data_prefix) or member.source is None:
+    artifacts = compile_native(project, item)
+    check_artifacts(project, artifacts)
+    for member in native_members(project, item, artifacts):
+        if member.archive_name.startswith(data_prefix):
             in_wheel.append(member)
             continue
-        copy_into_tree(member.source, layout.python_root / member.archive_name)
+        destination = layout.python_root / member.archive_name
+        if member.source is not None:
+            copy_into_tree(member.source, destination)
+        else:  # generated text, such as cffi's ffi.py and its loader
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_text(member.text or "", encoding="utf-8")
         generated.append(member.archive_name)
     rules = python_sources.IgnoreRules(layout.project_root, project.tool.exclude)
     in_wheel += python_sources.data_members(layout, data_prefix.rstrip("/"), rules)
     pth = f"{tags.normalize_dist_name(project.name)}.pth"
     in_wheel.append(Member(pth, text=f"{layout.python_root.resolve()}\n"))
-    _hint_gitignore(layout, generated)
+    _hint_gitignore(layout, generated, cffi=project.binding.binding is Binding.CFFI)
     path = out_dir / tags.wheel_filename(project.name, project.version, item.tag)
     write_wheel(project, path, in_wheel, [item.tag])
     return path
 
 
-def _hint_gitignore(layout: PythonLayout, generated: list[str]) -> None:
+def _hint_gitignore(layout: PythonLayout, generated: list[str], cffi: bool) -> None:
+    """Name the ignore pattern for what develop wrote into the source tree."""
     root = layout.project_root.resolve()
+    python_root = layout.python_root.resolve()
+    if cffi:
+        where = (python_root / layout.native_package).relative_to(root).as_posix()
+        _process.log(f"generated {where}/: add `/{where}/` to .gitignore")
+        return
     for name in generated:
         folder, _, filename = name.rpartition("/")
         stem = filename.split(".")[0]
-        where = (layout.python_root.resolve() / folder).relative_to(root).as_posix()
+        where = (python_root / folder).relative_to(root).as_posix()
         _process.log(f"generated {where}/{filename}: add `{where}/{stem}.*.so` to .gitignore")
 
 

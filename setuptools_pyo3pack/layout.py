@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bindings import Binding
+from .cffi_glue import loader as cffi_loader
 from .errors import CommandError
 from .interpreters import Interpreter
 
@@ -66,6 +67,16 @@ def extension_members(
     return members
 
 
+def cffi_members(layout: PythonLayout, library: Path, ffi_source: str) -> list[Member]:
+    """The cdylib, cffi's `ffi.py` and a loader, as one package importable as the module."""
+    package = layout.native_package
+    return [
+        Member(f"{package}/__init__.py", text=cffi_loader(library.name)),
+        Member(f"{package}/ffi.py", text=ffi_source),
+        Member(f"{package}/{library.name}", source=library, executable=True),
+    ]
+
+
 def binary_members(data_dir: str, executables: list[Path]) -> list[Member]:
     """Binaries go to `<dist>.data/scripts/`, which installers put on the venv's PATH."""
     return [
@@ -82,9 +93,13 @@ def native_members(
     artifacts: list[Path],
     interpreter: Interpreter | None,
     abi3: bool,
+    ffi_source: str | None = None,
 ) -> list[Member]:
     if binding is Binding.BIN:
         return binary_members(data_dir, artifacts)
-    assert interpreter is not None
     library = single_library(artifacts, layout.module_name)
+    if binding is Binding.CFFI:
+        assert ffi_source is not None
+        return cffi_members(layout, library, ffi_source)
+    assert interpreter is not None
     return extension_members(layout, library, interpreter, abi3)

@@ -90,6 +90,12 @@ class PackageMetadata:
     license_sources: Mapping[str, Path] = field(default_factory=dict)
     """Archive name under `.dist-info/licenses/` -> file on disk."""
     warnings: tuple[str, ...] = ()
+    gui_scripts: Mapping[str, str] = field(default_factory=dict)
+    entry_points: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Other entry-point groups: group -> {name: object reference}."""
+
+    def entry_points_text(self) -> str | None:
+        return entry_points_text(self.console_scripts, self.gui_scripts, self.entry_points)
 
 
 def split_people(people: list[str]) -> tuple[str | None, str | None]:
@@ -185,8 +191,14 @@ def wheel_file(tags: list[WheelTag]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def entry_points_file(console_scripts: Mapping[str, str]) -> str | None:
-    if not console_scripts:
-        return None
-    body = "".join(f"{name} = {target}\n" for name, target in sorted(console_scripts.items()))
-    return f"[console_scripts]\n{body}"
+def entry_points_text(
+    console: Mapping[str, str], gui: Mapping[str, str], other: Mapping[str, Mapping[str, str]]
+) -> str | None:
+    """entry_points.txt: one section per non-empty group, groups and names sorted."""
+    groups = {**other, "console_scripts": console, "gui_scripts": gui}
+    sections = [
+        f"[{group}]\n" + "".join(f"{name} = {target}\n" for name, target in sorted(items.items()))
+        for group, items in sorted(groups.items())
+        if items
+    ]
+    return "\n".join(sections) or None

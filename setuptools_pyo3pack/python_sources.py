@@ -48,6 +48,14 @@ class PythonLayout:
             return "/".join(parts[:-1])
         return parts[0]
 
+    @property
+    def native_package(self) -> str:
+        """The wheel folder of a native module shipped as a package (cffi): the module
+        itself for a pure project, a subpackage of the Python package for a mixed one."""
+        if not self.mixed and "." not in self.module_name:
+            return self.module_name
+        return f"{self.native_dir}/{self.native_name}"
+
     def stub(self) -> Path | None:
         """A pure project's `<module>.pyi` next to Cargo.toml (packed as `__init__.pyi`)."""
         candidate = self.python_root / f"{self.native_name}.pyi"

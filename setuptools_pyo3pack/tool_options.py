@@ -6,7 +6,6 @@ maturin's. Command-line options win over both.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +13,7 @@ from typing import Any
 
 from .config import check_table
 from .errors import ConfigError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.9/3.10 only
-    import tomli as tomllib
+from .pyproject_metadata import load_pyproject
 
 #: key -> the types it accepts (a str where a list is expected is split like a shell would)
 KEYS: dict[str, tuple[type, ...]] = {
@@ -76,16 +71,6 @@ class ToolOptions:
     @property
     def where(self) -> str:
         return f"{self.table} of {self.pyproject}" if self.pyproject else self.table
-
-
-def read_pyproject(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}", hint="fix the syntax") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def find_pyproject(manifest_path: Path | None, cwd: Path) -> Path | None:
@@ -153,6 +138,6 @@ def load(manifest_path: Path | None, cwd: Path) -> tuple[ToolOptions, dict[str, 
     path = find_pyproject(manifest_path, cwd)
     if path is None:
         return ToolOptions(), {}, []
-    data = read_pyproject(path)
+    data = load_pyproject(path)
     options, warnings = from_pyproject(data, path)
     return options, data, warnings

@@ -69,7 +69,10 @@ def cpythons() -> dict[tuple[int, int], Path]:
 
 def copy_example(name: str, dest: Path) -> Path:
     target = dest / name
-    shutil.copytree(EXAMPLES / name, target, ignore=shutil.ignore_patterns("target"))
+    # plain copies get fresh mtimes: cargo gives every copy of a crate the same fingerprint in
+    # the shared target folder, and old mtimes would make it reuse another copy's build
+    shutil.copytree(EXAMPLES / name, target, ignore=shutil.ignore_patterns("target"),
+                    copy_function=shutil.copy)
     return target
 
 
@@ -120,3 +123,19 @@ def venv_python(venv: Path, code: str, env: dict[str, str] | None = None) -> str
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def tool_wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This checkout built as a wheel into a folder, for build-isolated installs.
+
+    Use with `pip install --find-links <wheelhouse>`: pip takes setuptools-pyo3pack from here
+    and everything else from the package index.
+    """
+    wheelhouse = tmp_path_factory.mktemp("wheelhouse")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+         "--disable-pip-version-check", "-w", str(wheelhouse), str(REPO)],
+        check=True,
+    )
+    return wheelhouse

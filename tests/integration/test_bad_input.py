@@ -54,3 +54,82 @@ def test_lib_without_cdylib(tmp_path: Path) -> None:
     result = run_tool("build", cwd=crate, check=False)
     assert result.returncode != 0
     assert 'add `crate-type = ["cdylib"]` under [lib]' in _last_line_is_one_error(result.stderr)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_module_folder_without_init(tmp_path: Path) -> None:
+    crate = copy_example("pyo3-mixed", tmp_path)
+    (crate / "pyo3_mixed" / "__init__.py").unlink()
+    result = run_tool("build", "-i", "3.11", cwd=crate, check=False)
+    assert result.returncode != 0
+    assert "has no __init__.py" in _last_line_is_one_error(result.stderr)
+
+
+def test_python_source_pointing_nowhere(tmp_path: Path) -> None:
+    crate = copy_example("maturin-compat", tmp_path)
+    pyproject = crate / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"python"', '"src/python"'))
+    result = run_tool("build", "-i", "3.11", cwd=crate, check=False)
+    assert result.returncode != 0
+    line = _last_line_is_one_error(result.stderr)
+    assert "python-source `src/python` in [tool.maturin]" in line and "not a folder" in line
+
+
+def test_conflicting_module_names(tmp_path: Path) -> None:
+    crate = copy_example("pyo3-pure", tmp_path)
+    _write(crate / "pyproject.toml", '[tool.pyo3-pack]\nmodule-name = "other"\n')
+    out = tmp_path / "out"
+    result = run_tool("build", "-i", "3.11", "-o", out, cwd=crate, check=False)
+    assert result.returncode != 0
+    line = _last_line_is_one_error(result.stderr)
+    assert "the module is named `other`" in line and "PyInit_pyo3_pure" in line
+    assert not out.exists()
+
+
+def test_invalid_project_field(tmp_path: Path) -> None:
+    crate = copy_example("pyo3-mixed", tmp_path)
+    pyproject = crate / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        'requires-python = ">=3.9"', 'requires-python = "at least 3.9"'))
+    result = run_tool("build", "-i", "3.11", cwd=crate, check=False)
+    assert result.returncode != 0
+    line = _last_line_is_one_error(result.stderr)
+    assert "`requires-python` in the [project] table of" in line
+
+
+def test_unknown_binding_name_in_pyproject(tmp_path: Path) -> None:
+    crate = copy_example("pyo3-pure", tmp_path)
+    _write(crate / "pyproject.toml", '[tool.pyo3-pack]\nbindings = "pyo4"\n')
+    result = run_tool("build", cwd=crate, check=False)
+    assert result.returncode != 0
+    line = _last_line_is_one_error(result.stderr)
+    assert "unknown binding `pyo4`" in line and "pyo3" in line
+
+
+def test_invalid_pyproject_toml(tmp_path: Path) -> None:
+    crate = copy_example("pyo3-pure", tmp_path)
+    _write(crate / "pyproject.toml", "[tool.pyo3-pack\nbindings = 1\n")
+    result = run_tool("build", cwd=crate, check=False)
+    assert result.returncode != 0
+    assert "is not valid TOML" in _last_line_is_one_error(result.stderr)
+
+
+def test_unknown_tool_key_warns_with_suggestion(tmp_path: Path) -> None:
+    crate = copy_example("hello-bin", tmp_path)
+    _write(crate / "pyproject.toml", '[tool.pyo3-pack]\nstirp = true\n')
+    result = run_tool("build", "-o", tmp_path / "out", cwd=crate)
+    assert "unknown key `stirp` in [tool.pyo3-pack]" in result.stderr
+    assert "did you mean `strip`?" in result.stderr
+
+
+def test_wrong_type_in_tool_table(tmp_path: Path) -> None:
+    crate = copy_example("hello-bin", tmp_path)
+    _write(crate / "pyproject.toml", '[tool.pyo3-pack]\nstrip = "yes"\n')
+    result = run_tool("build", cwd=crate, check=False)
+    assert result.returncode != 0
+    line = _last_line_is_one_error(result.stderr)
+    assert "`strip` in [tool.pyo3-pack] of" in line and "must be a boolean" in line

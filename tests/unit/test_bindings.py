@@ -87,7 +87,7 @@ def test_forced_cpython_binding(load_crate: Callable[[str], Crate]) -> None:
 def test_unknown_forced_binding_lists_choices(load_crate: Callable[[str], Crate]) -> None:
     with pytest.raises(ConfigError) as info:
         bindings.detect(load_crate("pyo3-pure"), "nonsense")
-    assert str(info.value) == "unknown binding `nonsense` (use one of bin, pyo3, rust-cpython)"
+    assert str(info.value) == "unknown binding `nonsense` (use one of bin, cffi, pyo3, rust-cpython)"
 
 
 def test_forcing_bin_on_a_crate_without_binaries(load_crate: Callable[[str], Crate]) -> None:
@@ -124,13 +124,24 @@ def test_lib_with_cdylib_and_rlib_is_fine(load_crate: Callable[[str], Crate]) ->
     assert bindings.detect(crate, None).binding is Binding.PYO3
 
 
-def test_lib_without_binding_dependency_is_explained(load_crate: Callable[[str], Crate]) -> None:
+def test_cdylib_without_python_dependency_is_cffi(load_crate: Callable[[str], Crate]) -> None:
     crate = load_crate("pyo3-pure")
     crate = dataclasses.replace(crate, dependencies={})
+    choice = bindings.detect(crate, None)
+    assert choice.binding is Binding.CFFI
+    assert not choice.binding.needs_interpreter
+
+
+def test_lib_without_binding_dependency_is_explained(load_crate: Callable[[str], Crate]) -> None:
+    crate = load_crate("pyo3-pure")
+    crate = dataclasses.replace(
+        crate, dependencies={}, lib=CargoTarget("pyo3_pure", ("lib",), ("rlib",))
+    )
     with pytest.raises(ConfigError) as info:
         bindings.detect(crate, None)
     assert "depends on neither pyo3 nor cpython" in str(info.value)
     assert "-b bin" in str(info.value)
+    assert "\n" not in str(info.value)
 
 
 def test_dev_dependency_on_pyo3_does_not_make_a_pyo3_module(tmp_path: Path, registry: Path) -> None:
