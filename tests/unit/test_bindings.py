@@ -87,7 +87,8 @@ def test_forced_cpython_binding(load_crate: Callable[[str], Crate]) -> None:
 def test_unknown_forced_binding_lists_choices(load_crate: Callable[[str], Crate]) -> None:
     with pytest.raises(ConfigError) as info:
         bindings.detect(load_crate("pyo3-pure"), "nonsense")
-    assert str(info.value) == "unknown binding `nonsense` (use one of bin, cffi, pyo3, rust-cpython)"
+    expected = "unknown binding `nonsense` (use one of bin, cffi, pyo3, rust-cpython)"
+    assert str(info.value) == expected
 
 
 def test_forcing_bin_on_a_crate_without_binaries(load_crate: Callable[[str], Crate]) -> None:
