@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import sysconfig
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import (
     _process,
@@ -55,6 +57,18 @@ class Project:
     @property
     def dist_stem(self) -> str:
         return f"{tags.normalize_dist_name(self.name)}-{self.version}"
+
+    @property
+    def wheel_dir(self) -> Path:
+        """Where built files go: `-o`, else `<cargo target dir>/wheels`."""
+        return self.options.out_dir or self.crate.target_directory / "wheels"
+
+    @property
+    def has_build_system(self) -> bool:
+        return self.build_system is not None
+
+    build_system: dict[str, Any] | None = None
+    """pyproject.toml's [build-system] table, when there is one."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +135,8 @@ def load_project(cli_options: BuildOptions) -> Project:
     )
     for warning in [*warnings, *package_metadata.warnings]:
         _process.log(f"warning: {warning}")
-    return Project(crate, binding, package_metadata, python_layout, tool, options)
+    return Project(crate, binding, package_metadata, python_layout, tool, options,
+                   pyproject.get("build-system"))
 
 
 def _require(package_metadata: metadata.PackageMetadata, name: str) -> metadata.PackageMetadata:
@@ -202,9 +217,8 @@ def plan(project: Project, platform: str) -> list[WheelPlan]:
 
 
 def build_wheels(project: Project) -> list[Path]:
-    out_dir = project.options.out_dir or project.crate.target_directory / "wheels"
     items = plan(project, platform_tag(project.options))
-    return [build_wheel(project, item, out_dir) for item in items]
+    return [build_wheel(project, item, project.wheel_dir) for item in items]
 
 
 def compile_native(project: Project, item: WheelPlan) -> list[Path]:
@@ -295,11 +309,38 @@ def build_wheel(project: Project, item: WheelPlan, out_dir: Path) -> Path:
     return path
 
 
+def dist_info_members(project: Project) -> list[layout.Member]:
+    """METADATA, entry_points.txt and license files: the same for a wheel and for
+    `prepare_metadata_for_build_wheel`, so both give identical METADATA."""
+    package_metadata = project.metadata
+    members = [layout.Member("METADATA", text=package_metadata.core.render())]
+    entry_points = package_metadata.entry_points_text()
+    if entry_points:
+        members.append(layout.Member("entry_points.txt", text=entry_points))
+    members += [
+        layout.Member(f"licenses/{name}", source=source)
+        for name, source in sorted(package_metadata.license_sources.items())
+    ]
+    return members
+
+
+def write_metadata(project: Project, directory: Path) -> Path:
+    """The `.dist-info` folder alone, as PEP 517's metadata hooks want it."""
+    dist_info = directory / f"{project.dist_stem}.dist-info"
+    for member in dist_info_members(project):
+        target = dist_info / member.archive_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if member.source is not None:
+            shutil.copyfile(member.source, target)
+        else:
+            target.write_text(member.text or "", encoding="utf-8")
+    return dist_info
+
+
 def write_wheel(
     project: Project, path: Path, members: list[layout.Member], wheel_tags: list[tags.WheelTag]
 ) -> None:
     dist_info = f"{project.dist_stem}.dist-info"
-    package_metadata = project.metadata
     seen: set[str] = set()
     with WheelWriter(path, dist_info, compress=project.options.compress) as wheel:
         for member in sorted(members, key=lambda m: m.archive_name):
@@ -307,15 +348,16 @@ def write_wheel(
                 raise ConfigError(f"two files want the same place in the wheel: "
                                   f"{member.archive_name}", hint="check include and data")
             seen.add(member.archive_name)
-            if member.source is not None:
-                wheel.add_file(member.archive_name, member.source, executable=member.executable)
-            else:
-                wheel.add_bytes(member.archive_name, member.text or "",
-                                executable=member.executable)
-        wheel.add_bytes(f"{dist_info}/METADATA", package_metadata.core.render())
-        wheel.add_bytes(f"{dist_info}/WHEEL", metadata.wheel_file(wheel_tags))
-        entry_points = package_metadata.entry_points_text()
-        if entry_points:
-            wheel.add_bytes(f"{dist_info}/entry_points.txt", entry_points)
-        for name, source in sorted(package_metadata.license_sources.items()):
-            wheel.add_file(f"{dist_info}/licenses/{name}", source, executable=False)
+            _add_member(wheel, member)
+        (metadata_file, *others) = dist_info_members(project)
+        wheel_file = layout.Member("WHEEL", text=metadata.wheel_file(wheel_tags))
+        for member in (metadata_file, wheel_file, *others):  # RECORD comes last, on close
+            _add_member(wheel, dataclasses.replace(
+                member, archive_name=f"{dist_info}/{member.archive_name}"))
+
+
+def _add_member(wheel: WheelWriter, member: layout.Member) -> None:
+    if member.source is not None:
+        wheel.add_file(member.archive_name, member.source, executable=member.executable)
+    else:
+        wheel.add_bytes(member.archive_name, member.text or "", executable=member.executable)

@@ -7,10 +7,14 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import Pyo3PackError
 from .settings import BuildOptions, CargoOptions
+
+if TYPE_CHECKING:
+    from .builder import Project
 
 
 def _split_features(values: Sequence[str] | None) -> tuple[str, ...]:
@@ -79,6 +83,9 @@ def add_wheel_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--skip-auditwheel", action="store_true",
                        help="deprecated: same as --compatibility off")
+    parser.add_argument("--no-sdist", action="store_true",
+                        help="do not also write an sdist (written when pyproject.toml has a "
+                        "[build-system] table)")
 
 
 def wheel_options(args: argparse.Namespace) -> BuildOptions:
@@ -95,11 +102,37 @@ def wheel_options(args: argparse.Namespace) -> BuildOptions:
     )
 
 
-def _build(args: argparse.Namespace) -> int:
-    from .builder import build_wheels, load_project
+def build_distributions(project: Project, *, sdist: bool) -> list[Path]:
+    """The project's wheels, and its sdist when asked."""
+    from .builder import build_wheels
 
-    for wheel in build_wheels(load_project(wheel_options(args))):
-        print(wheel)
+    built = build_wheels(project)
+    if sdist:
+        from .sdist import build_sdist
+
+        built.append(build_sdist(project, project.wheel_dir))
+    return built
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .builder import load_project
+
+    project = load_project(wheel_options(args))
+    # like maturin: an sdist too when the project is set up to build from one
+    for path in build_distributions(project, sdist=project.has_build_system and not args.no_sdist):
+        print(path)
+    return 0
+
+
+def _sdist(args: argparse.Namespace) -> int:
+    from .builder import load_project
+    from .sdist import build_sdist
+
+    project = load_project(BuildOptions(
+        cargo=_cargo_options(args), bindings=args.bindings,
+        out_dir=args.out.absolute() if args.out else None,
+    ))
+    print(build_sdist(project, project.wheel_dir))
     return 0
 
 
@@ -142,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_cargo_options(develop)
     develop.set_defaults(handler=_develop)
+
+    sdist = commands.add_parser("sdist", help="build a source distribution (.tar.gz)")
+    sdist.add_argument("-o", "--out", type=Path, metavar="DIR",
+                       help="where the sdist goes (default: <cargo target dir>/wheels)")
+    _add_cargo_options(sdist)
+    sdist.set_defaults(handler=_sdist)
 
     list_python = commands.add_parser("list-python", help="list the Python interpreters found")
     list_python.set_defaults(handler=_list_python)

@@ -133,11 +133,25 @@ def _glob(item: Any, key: str, where: str) -> str:
     raise ConfigError(f"each entry of `{key}` in {where} must be a glob pattern string")
 
 
+def check_build_system(data: Mapping[str, Any], path: Path) -> None:
+    """PEP 518: a [build-system] table must say what to install before building."""
+    table = data.get("build-system")
+    if table is None:
+        return
+    requires = table.get("requires") if isinstance(table, dict) else None
+    if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
+        raise ConfigError(
+            f"[build-system] in {path} has no `requires` list, so pip cannot build the project",
+            hint='add requires = ["setuptools-pyo3pack"]',
+        )
+
+
 def load(manifest_path: Path | None, cwd: Path) -> tuple[ToolOptions, dict[str, Any], list[str]]:
     """Tool options, the whole parsed pyproject.toml ({} without one), and warnings."""
     path = find_pyproject(manifest_path, cwd)
     if path is None:
         return ToolOptions(), {}, []
     data = load_pyproject(path)
+    check_build_system(data, path)
     options, warnings = from_pyproject(data, path)
     return options, data, warnings

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import _process
-from .cli import add_wheel_options, wheel_options
+from .cli import add_wheel_options, build_distributions, wheel_options
 
 if TYPE_CHECKING:
     from .upload import UploadOptions
@@ -80,7 +80,7 @@ def _upload(args: argparse.Namespace) -> int:
 
 def _publish(args: argparse.Namespace) -> int:
     from . import upload
-    from .builder import build_wheels, load_project
+    from .builder import load_project
     from .upload_checks import check
 
     options = _upload_options(args)
@@ -89,8 +89,7 @@ def _publish(args: argparse.Namespace) -> int:
     if project.options.cargo.profile_name == "dev":
         _process.log("warning: publishing a `dev` profile build; pass --release for an "
                      "optimized one")
-    distributions: list[Path] = []
-    distributions += build_wheels(project)
+    distributions = build_distributions(project, sdist=not args.no_sdist)
     checked = check(distributions, strict=options.strict)
     summary = upload.upload(target, checked, options)
     return 1 if summary.count(upload.Outcome.FAILED) else 0

@@ -133,3 +133,13 @@ def test_wrong_type_in_tool_table(tmp_path: Path) -> None:
     assert result.returncode != 0
     line = _last_line_is_one_error(result.stderr)
     assert "`strip` in [tool.pyo3-pack] of" in line and "must be a boolean" in line
+
+
+def test_build_system_without_requires(tmp_path: Path) -> None:
+    crate = copy_example("hello-bin", tmp_path)
+    _write(crate / "pyproject.toml",
+           '[build-system]\nbuild-backend = "setuptools_pyo3pack.build_meta"\n')
+    result = run_tool("build", cwd=crate, check=False)
+    assert result.returncode != 0
+    line = _last_line_is_one_error(result.stderr)
+    assert "[build-system] in" in line and "has no `requires` list" in line
