@@ -15,6 +15,7 @@ from . import (
     _process,
     cargo,
     cffi_glue,
+    freshness,
     interpreters,
     layout,
     metadata,
@@ -27,7 +28,6 @@ from .bindings import Binding, BindingChoice, detect
 from .config import Crate, read_crate
 from .errors import ConfigError, InterpreterError
 from .interpreters import Interpreter
-from .pyproject_metadata import apply_project_table
 from .python_sources import PythonLayout
 from .settings import BuildOptions
 from .tool_options import ToolOptions
@@ -100,7 +100,8 @@ def merge_options(cli: BuildOptions, tool: ToolOptions) -> BuildOptions:
         cargo_extra_args=tool.cargo_extra_args + ours.cargo_extra_args,
         rustc_extra_args=tool.rustc_extra_args + ours.rustc_extra_args,
     )
-    return dataclasses.replace(cli, cargo=merged, bindings=cli.bindings or tool.bindings)
+    return dataclasses.replace(cli, cargo=merged, bindings=cli.bindings or tool.bindings,
+                               zig=cli.zig or tool.zig)
 
 
 def load_project(cli_options: BuildOptions) -> Project:
@@ -110,6 +111,8 @@ def load_project(cli_options: BuildOptions) -> Project:
     binding = detect(crate, options.bindings)
     package_metadata = metadata.from_crate(crate)
     if "project" in pyproject and tool.pyproject is not None:
+        from .pyproject_metadata import apply_project_table
+
         package_metadata = apply_project_table(
             package_metadata, pyproject["project"], root=tool.pyproject.parent,
             pyproject=tool.pyproject,
@@ -232,6 +235,10 @@ def compile_native(project: Project, item: WheelPlan) -> list[Path]:
     for bin_name in targets:
         call = cargo.invocation(crate, project.options.cargo, bin_name=bin_name,
                                 interpreter=item.interpreter, target_dir=target_dir)
+        if project.options.zig:
+            from . import zig
+
+            call = zig.zigbuild(call, project.options.compatibility or project.tool.manylinux)
         artifacts += cargo.run(call, crate)
     return artifacts
 
@@ -275,38 +282,66 @@ def source_members(project: Project) -> list[layout.Member]:
     ]
 
 
-def audited_tag(project: Project, tag: tags.WheelTag, artifacts: list[Path]) -> tags.WheelTag:
-    """Replace a `linux_<arch>` platform by the manylinux/musllinux policy the binaries meet."""
+def audited(
+    project: Project,
+    tag: tags.WheelTag,
+    members: list[layout.Member],
+    artifacts: list[Path],
+    workdir: Path,
+) -> tuple[tags.WheelTag, list[layout.Member]]:
+    """The manylinux/musllinux tag of a `linux_<arch>` wheel, grafting libraries if needed."""
     if not tag.platform.startswith("linux_"):
-        return tag
-    from . import audit  # pyelftools is only needed once a Linux wheel is tagged
+        return tag, members
+    from .audit.compat import parse_compatibility  # pyelftools only once a Linux wheel is tagged
+    from .audit.decide import AuditMode, parse_audit_mode
+    from .audit.repair import audit_native
 
     options = project.options
     wanted = options.compatibility or project.tool.manylinux
-    requested = audit.parse_compatibility(wanted) if wanted else None
+    chosen = options.auditwheel or project.tool.auditwheel
+    mode = parse_audit_mode(chosen) if chosen else AuditMode.REPAIR
     if options.skip_audit or project.tool.skip_auditwheel:
-        if requested is None or requested.policy is None:
-            return tag
-        requested = dataclasses.replace(requested, checked=False)
-    verdict = audit.audit_files(artifacts)
-    platform = audit.choose_platform_tag(verdict, requested)
-    stricter = verdict.failures
-    why = ""
-    if requested is None and stricter and stricter[-1].reasons:
-        why = f" ({stricter[-1].policy.tag} would fail: {stricter[-1].reasons[0]})"
-    _process.log(f"platform tag {platform}{why}")
-    return dataclasses.replace(tag, platform=platform)
+        mode = AuditMode.SKIP
+    outcome = audit_native(
+        members, artifacts, mode=mode,
+        requested=parse_compatibility(wanted) if wanted else None,
+        dist_name=project.name, arch=tag.platform[len("linux_"):], workdir=workdir,
+    )
+    return dataclasses.replace(tag, platform=outcome.platform_tag), list(outcome.members)
 
 
 def build_wheel(project: Project, item: WheelPlan, out_dir: Path) -> Path:
     artifacts = compile_native(project, item)
-    check_artifacts(project, artifacts)
     members = native_members(project, item, artifacts) + source_members(project)
-    tag = audited_tag(project, item.tag, artifacts)
-    path = out_dir / tags.wheel_filename(project.name, project.version, tag)
-    write_wheel(project, path, members, [tag])
+    stamp, key = _wheel_stamp(project, item, out_dir, members)
+    unchanged = stamp.reusable(key)
+    if unchanged is not None:
+        _process.log(f"unchanged {unchanged}")
+        return unchanged
+    check_artifacts(project, artifacts)
+    with tempfile.TemporaryDirectory(prefix="pyo3-pack-repair-") as workdir:
+        tag, members = audited(project, item.tag, members, artifacts, Path(workdir))
+        path = out_dir / tags.wheel_filename(project.name, project.version, tag)
+        write_wheel(project, path, members, [tag])
+    stamp.record(key, path)
     _process.log(f"wrote {path}")
     return path
+
+
+def _wheel_stamp(
+    project: Project, item: WheelPlan, out_dir: Path, members: list[layout.Member]
+) -> tuple[freshness.Stamp, str]:
+    """Where the last build of this wheel is remembered, and what it must match."""
+    options = project.options
+    key = freshness.fingerprint(
+        [*members, *dist_info_members(project)],
+        [str(item.tag), str(out_dir.absolute()), str(options.compress),
+         str(options.compatibility or project.tool.manylinux), str(options.skip_audit),
+         str(project.tool.skip_auditwheel), str(options.auditwheel or project.tool.auditwheel),
+         str(options.zig)],
+    )
+    identity = f"{out_dir.absolute()}|{item.tag}"
+    return freshness.stamp_for(project.crate.target_directory, "wheel", identity), key
 
 
 def dist_info_members(project: Project) -> list[layout.Member]:

@@ -83,6 +83,13 @@ def add_wheel_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--skip-auditwheel", action="store_true",
                        help="deprecated: same as --compatibility off")
+    group.add_argument("--auditwheel", choices=["repair", "check", "warn", "skip"],
+                       help="repair: graft libraries the policy does not allow into the wheel "
+                       "(default); check: fail if that is needed; warn: tag linux_ and warn; "
+                       "skip: no audit")
+    group.add_argument("--zig", action="store_true",
+                       help="link with zig (cargo-zigbuild) against the policy's glibc, so a "
+                       "new host builds manylinux wheels (default policy: manylinux2014)")
     parser.add_argument("--no-sdist", action="store_true",
                         help="do not also write an sdist (written when pyproject.toml has a "
                         "[build-system] table)")
@@ -99,6 +106,8 @@ def wheel_options(args: argparse.Namespace) -> BuildOptions:
         out_dir=args.out.absolute() if args.out else None,
         compatibility=args.compatibility,
         skip_audit=args.skip_auditwheel,
+        auditwheel=args.auditwheel,
+        zig=args.zig,
     )
 
 

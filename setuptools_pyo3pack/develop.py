@@ -6,10 +6,9 @@ import csv
 import dataclasses
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
-from . import _process, interpreters, python_sources, tags
+from . import _process, freshness, interpreters, python_sources, tags
 from .bindings import Binding
 from .builder import (
     Project,
@@ -17,6 +16,7 @@ from .builder import (
     build_wheel,
     check_artifacts,
     compile_native,
+    dist_info_members,
     load_project,
     native_members,
     plan,
@@ -60,15 +60,27 @@ def develop(options: BuildOptions) -> Path:
     )
     project = load_project(options)
     (item,) = plan(project, platform_tag(project.options))
-    with tempfile.TemporaryDirectory(prefix="pyo3-pack-develop-") as tmp:
-        if project.layout.mixed:
-            wheel = build_editable_wheel(project, item, Path(tmp))
-        else:
-            wheel = build_wheel(project, item, Path(tmp))
-        uninstall(project.name, interpreter)
-        install_wheel(wheel, interpreter)
+    # a fixed folder, so an unchanged wheel is recognised and not rebuilt
+    out_dir = project.crate.target_directory / "pyo3-pack" / "develop"
+    if project.layout.mixed:
+        wheel = build_editable_wheel(project, item, out_dir)
+    else:
+        wheel = build_wheel(project, item, out_dir)
+    installed = _install_stamp(project, venv)
+    key = f"{wheel}|{wheel.stat().st_size}|{wheel.stat().st_mtime_ns}"
+    if installed.reusable(key) is not None:
+        _process.log(f"{project.name} {project.version} in {venv} is up to date")
+        return venv
+    uninstall(project.name, interpreter)
+    record = install_wheel(wheel, interpreter)
+    installed.record(key, record)
     _process.log(f"installed {project.name} {project.version} into {venv}")
     return venv
+
+
+def _install_stamp(project: Project, venv: Path) -> freshness.Stamp:
+    """Remembers which wheel went into which venv; valid while its RECORD is untouched."""
+    return freshness.stamp_for(project.crate.target_directory, "develop", str(venv.resolve()))
 
 
 def copy_into_tree(source: Path, destination: Path) -> None:
@@ -91,29 +103,46 @@ def build_editable_wheel(project: Project, item: WheelPlan, out_dir: Path) -> Pa
     """
     layout = project.layout
     data_prefix = f"{project.dist_stem}.data/"
-    in_wheel: list[Member] = []
-    generated: list[str] = []
     artifacts = compile_native(project, item)
+    native = native_members(project, item, artifacts)
+    in_tree = [m for m in native if not m.archive_name.startswith(data_prefix)]
+    rules = python_sources.IgnoreRules(layout.project_root, project.tool.exclude)
+    in_wheel = [m for m in native if m.archive_name.startswith(data_prefix)]
+    in_wheel += python_sources.data_members(layout, data_prefix.rstrip("/"), rules)
+    pth = f"{tags.normalize_dist_name(project.name)}.pth"
+    in_wheel.append(Member(pth, text=f"{layout.python_root.resolve()}\n"))
+    path = out_dir / tags.wheel_filename(project.name, project.version, item.tag)
+
+    def key() -> str:  # includes the tree copies, so deleting one triggers a new copy
+        state = [f"{m.archive_name}={_identity(layout.python_root / m.archive_name)}"
+                 for m in in_tree]
+        return freshness.fingerprint([*native, *in_wheel, *dist_info_members(project)],
+                                     [str(item.tag), str(path), *state])
+
+    stamp = freshness.stamp_for(project.crate.target_directory, "editable", str(path))
+    if stamp.reusable(key()) is not None:
+        return path
     check_artifacts(project, artifacts)
-    for member in native_members(project, item, artifacts):
-        if member.archive_name.startswith(data_prefix):
-            in_wheel.append(member)
-            continue
+    for member in in_tree:
         destination = layout.python_root / member.archive_name
         if member.source is not None:
             copy_into_tree(member.source, destination)
         else:  # generated text, such as cffi's ffi.py and its loader
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_text(member.text or "", encoding="utf-8")
-        generated.append(member.archive_name)
-    rules = python_sources.IgnoreRules(layout.project_root, project.tool.exclude)
-    in_wheel += python_sources.data_members(layout, data_prefix.rstrip("/"), rules)
-    pth = f"{tags.normalize_dist_name(project.name)}.pth"
-    in_wheel.append(Member(pth, text=f"{layout.python_root.resolve()}\n"))
-    _hint_gitignore(layout, generated, cffi=project.binding.binding is Binding.CFFI)
-    path = out_dir / tags.wheel_filename(project.name, project.version, item.tag)
+    _hint_gitignore(layout, [m.archive_name for m in in_tree],
+                    cffi=project.binding.binding is Binding.CFFI)
     write_wheel(project, path, in_wheel, [item.tag])
+    stamp.record(key(), path)
     return path
+
+
+def _identity(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _hint_gitignore(layout: PythonLayout, generated: list[str], cffi: bool) -> None:
@@ -185,7 +214,8 @@ def _remove_empty(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
-def install_wheel(wheel: Path, interpreter: Interpreter) -> None:
+def install_wheel(wheel: Path, interpreter: Interpreter) -> Path:
+    """Install with pypa/installer; returns the installed RECORD."""
     # imported here: only develop needs the installer library
     from installer import install
     from installer.destinations import SchemeDictionaryDestination
@@ -204,6 +234,8 @@ def install_wheel(wheel: Path, interpreter: Interpreter) -> None:
     )
     with WheelFile.open(wheel) as source:
         install(source, destination, {"INSTALLER": b"pyo3-pack\n"})
+        dist_info = source.dist_info_dir
+    return Path(paths["platlib"]) / dist_info / "RECORD"
 
 
 __all__ = ["build_editable_wheel", "develop", "install_wheel", "uninstall"]

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError
 from .layout import Member
@@ -109,21 +110,29 @@ class IgnoreRules:
     """The project's .gitignore plus `exclude` globs, matched against project-relative paths."""
 
     def __init__(self, project_root: Path, excludes: tuple[str, ...] = ()) -> None:
-        import pathspec
-
-        lines: list[str] = []
-        ignore_file = project_root / ".gitignore"
-        if ignore_file.is_file():
-            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        self._gitignore = pathspec.GitIgnoreSpec.from_lines(lines)
-        self._excludes = pathspec.GitIgnoreSpec.from_lines(list(excludes))
         self.root = project_root
+        self._excludes = excludes
+        self._specs: tuple[Any, Any] | None = None
+
+    def _compiled(self) -> tuple[Any, Any]:
+        """Parsed on first use: a pure extension project never needs pathspec."""
+        if self._specs is None:
+            import pathspec
+
+            lines: list[str] = []
+            ignore_file = self.root / ".gitignore"
+            if ignore_file.is_file():
+                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            self._specs = (pathspec.GitIgnoreSpec.from_lines(lines),
+                           pathspec.GitIgnoreSpec.from_lines(list(self._excludes)))
+        return self._specs
 
     def ignored(self, path: Path) -> bool:
         relative = path.relative_to(self.root).as_posix()
         if path.is_dir():
             relative += "/"
-        return self._gitignore.match_file(relative) or self._excludes.match_file(relative)
+        gitignore, excludes = self._compiled()
+        return bool(gitignore.match_file(relative) or excludes.match_file(relative))
 
 
 def _walk(folder: Path, rules: IgnoreRules) -> Iterator[Path]:

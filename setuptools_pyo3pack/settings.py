@@ -77,3 +77,10 @@ class BuildOptions:
 
     skip_audit: bool = False
     """Do not inspect the binaries; tag Linux wheels `linux_<arch>` (or as `compatibility` says)."""
+
+    auditwheel: str | None = None
+    """`repair` (graft libraries outside the policy into the wheel; the default), `check`
+    (fail if the wheel would need that), `warn` (tag `linux_` and warn instead) or `skip`."""
+
+    zig: bool = False
+    """Link with zig (`cargo-zigbuild`) against the glibc of `compatibility` (default 2.17)."""

@@ -13,7 +13,6 @@ from typing import Any
 
 from .config import check_table
 from .errors import ConfigError
-from .pyproject_metadata import load_pyproject
 
 #: key -> the types it accepts (a str where a list is expected is split like a shell would)
 KEYS: dict[str, tuple[type, ...]] = {
@@ -53,6 +52,8 @@ class ToolOptions:
     bindings: str | None = None
     manylinux: str | None = None
     skip_auditwheel: bool = False
+    auditwheel: str | None = None
+    zig: bool = False
     strip: bool = False
     cargo_extra_args: tuple[str, ...] = ()
     rustc_extra_args: tuple[str, ...] = ()
@@ -103,10 +104,6 @@ def from_pyproject(data: Mapping[str, Any], path: Path) -> tuple[ToolOptions, li
         name_in_file = str(key)
         attribute = MATURIN_ALIASES.get(name_in_file, name_in_file).replace("-", "_")
         values[attribute] = _convert(name_in_file, value, where)
-    if "skip_auditwheel" not in values and values.get("auditwheel") == "skip":
-        values["skip_auditwheel"] = True
-    values.pop("auditwheel", None)
-    values.pop("zig", None)
     return ToolOptions(table=name, pyproject=path, **values), warnings
 
 
@@ -151,6 +148,8 @@ def load(manifest_path: Path | None, cwd: Path) -> tuple[ToolOptions, dict[str, 
     path = find_pyproject(manifest_path, cwd)
     if path is None:
         return ToolOptions(), {}, []
+    from .pyproject_metadata import load_pyproject  # a TOML parser and PEP 621 checks
+
     data = load_pyproject(path)
     check_build_system(data, path)
     options, warnings = from_pyproject(data, path)

@@ -67,14 +67,16 @@ def test_publish_then_install_from_the_registry(pypiserver: LocalRegistry,
     result = cli("publish", *login(pypiserver), cwd=hello, env=env)
     assert result.returncode == 0, result.stderr
     assert "uploaded hello_bin-0.1.0-py3-none-" in result.stderr
-    assert "1 uploaded, 0 skipped, 0 failed" in result.stderr
+    assert "uploaded hello_bin-0.1.0.tar.gz" in result.stderr  # publish sends the sdist too
+    assert "2 uploaded, 0 skipped, 0 failed" in result.stderr
 
     pure = copy_example("pyo3-pure", tmp_path)
     result = cli("publish", "-i", sys.executable, "-o", tmp_path / "out", *login(pypiserver),
                  cwd=pure, env=env)
     assert result.returncode == 0, result.stderr
-    assert "1 uploaded, 0 skipped, 0 failed" in result.stderr
+    assert "2 uploaded, 0 skipped, 0 failed" in result.stderr
     assert len(list((tmp_path / "out").glob("pyo3_pure-*.whl"))) == 1
+    assert len(list((tmp_path / "out").glob("pyo3_pure-*.tar.gz"))) == 1
 
     venv = make_venv(Path(sys.executable), tmp_path / "venv")
     subprocess.run(
