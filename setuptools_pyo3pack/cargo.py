@@ -50,12 +50,7 @@ def invocation(
     argv += ["--profile", options.profile_name]
     if options.target:
         argv += ["--target", options.target]
-    if options.features:
-        argv += ["--features", ",".join(options.features)]
-    if options.all_features:
-        argv.append("--all-features")
-    if options.no_default_features:
-        argv.append("--no-default-features")
+    argv += options.feature_args
     argv += options.cargo_extra_args
     rustc_args = list(options.rustc_extra_args)
     if options.strip:

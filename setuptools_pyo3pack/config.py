@@ -91,12 +91,7 @@ def locate_manifest(manifest_path: Path | None) -> Path:
 
 def cargo_metadata_argv(manifest: Path, options: CargoOptions) -> list[str]:
     argv = ["cargo", "metadata", "--format-version", "1", "--manifest-path", str(manifest)]
-    if options.features:
-        argv += ["--features", ",".join(options.features)]
-    if options.all_features:
-        argv.append("--all-features")
-    if options.no_default_features:
-        argv.append("--no-default-features")
+    argv += options.feature_args
     if options.target:
         argv += ["--filter-platform", options.target]
     return argv

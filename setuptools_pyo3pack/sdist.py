@@ -27,6 +27,7 @@ from .bindings import Binding
 from .config import cargo_metadata_argv
 from .errors import ConfigError
 from .sdist_manifest import ManifestPlan, Workspace, rewrite_manifest, toml_tables, tomllib
+from .settings import CargoOptions
 from .wheelfile import fixed_date_time
 
 if TYPE_CHECKING:
@@ -139,8 +140,8 @@ def collect(project: Project) -> list[SdistFile]:
                           "pyproject.toml, so an sdist cannot hold both",
                           hint="move pyproject.toml to a folder that holds the crate")
     metadata = json.loads(_process.run_captured(
-        [*cargo_metadata_argv(project.crate.manifest_path, project.options.cargo)[:6],
-         "--all-features"],
+        # every feature's path dependencies belong in the sdist, whatever this build enables
+        cargo_metadata_argv(project.crate.manifest_path, CargoOptions(all_features=True)),
         what=f"reading {project.crate.manifest_path} with cargo metadata",
     ))
     workspace_root = Path(os.path.realpath(metadata["workspace_root"]))

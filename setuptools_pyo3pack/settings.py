@@ -46,6 +46,16 @@ class CargoOptions:
     """More arguments for rustc (after `--`)."""
 
     @property
+    def feature_args(self) -> list[str]:
+        """The feature flags as cargo takes them, for every cargo command."""
+        args = ["--features", ",".join(self.features)] if self.features else []
+        if self.all_features:
+            args.append("--all-features")
+        if self.no_default_features:
+            args.append("--no-default-features")
+        return args
+
+    @property
     def profile_name(self) -> str:
         if self.profile:
             return self.profile
