@@ -48,12 +48,15 @@ def _pip(venv: Path, wheelhouse: Path, *args: str | os.PathLike[str]) -> None:
         ("pyo3-pure", "import pyo3_pure; print(pyo3_pure.add(40, 2))"),
         ("pyo3-mixed", "import pyo3_mixed; print(pyo3_mixed.double(pyo3_mixed.get_21()))"),
         ("cffi-mixed", "import cffi_mixed; print(int(cffi_mixed.area(6, 7)))"),
+        ("workspace-path-dep/python-ext",
+         "import workspace_path_dep as m; print(m.sum_of_squares([1, 4, 5]))"),
     ],
 )
 def test_pip_install_with_build_isolation(
     example: str, check: str, tmp_path: Path, venv: Path, tool_wheelhouse: Path
 ) -> None:
-    crate = _with_pyproject(copy_example(example, tmp_path))
+    top, _, member = example.partition("/")
+    crate = _with_pyproject(copy_example(top, tmp_path) / member)
     _pip(venv, tool_wheelhouse, crate)
     assert venv_python(venv, check) == "42"
 
@@ -120,8 +123,17 @@ def test_prepared_metadata_matches_the_wheel(tmp_path: Path) -> None:
     assert (tmp_path / "meta" / dist_info / "entry_points.txt").is_file()
 
 
-def test_python_m_build_sdist_then_wheel_from_it(tmp_path: Path, tool_wheelhouse: Path) -> None:
-    crate = copy_example("pyo3-mixed", tmp_path)
+@pytest.mark.parametrize(
+    ("example", "stem"),
+    [("pyo3-mixed", "pyo3_mixed-0.4.0"),
+     ("workspace-path-dep/python-ext", "workspace_path_dep-0.2.0")],
+)
+def test_python_m_build_sdist_then_wheel_from_it(
+    example: str, stem: str, tmp_path: Path, tool_wheelhouse: Path
+) -> None:
+    """`python -m build` makes the sdist, then builds the wheel from the unpacked sdist alone."""
+    top, _, member = example.partition("/")
+    crate = copy_example(top, tmp_path) / member
     out = tmp_path / "dist"
     env = dict(os.environ, PIP_FIND_LINKS=str(tool_wheelhouse))
     result = subprocess.run([sys.executable, "-m", "build", "--outdir", out, crate],
@@ -129,10 +141,28 @@ def test_python_m_build_sdist_then_wheel_from_it(tmp_path: Path, tool_wheelhouse
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     (sdist,) = out.glob("*.tar.gz")
     (wheel,) = out.glob("*.whl")
-    assert sdist.name == "pyo3_mixed-0.4.0.tar.gz"
+    assert sdist.name == f"{stem}.tar.gz"
     with tarfile.open(sdist) as archive:
-        assert "pyo3_mixed-0.4.0/PKG-INFO" in archive.getnames()
-    assert wheel.name.startswith("pyo3_mixed-0.4.0-cp3")
+        assert f"{stem}/PKG-INFO" in archive.getnames()
+    assert wheel.name.startswith(f"{stem}-cp3")
+
+
+def test_isolated_builds_do_not_recompile_pyo3(
+    tmp_path: Path, venv: Path, tool_wheelhouse: Path
+) -> None:
+    """Each isolated build runs from a new environment; cargo must still find pyo3 fresh."""
+    first = _with_pyproject(copy_example("pyo3-pure", tmp_path / "one"))
+    _pip(venv, tool_wheelhouse, first)
+    second = _with_pyproject(copy_example("pyo3-pure", tmp_path / "two"))
+    result = subprocess.run(
+        [venv / "bin" / "python", "-m", "pip", "install", "-v", "--disable-pip-version-check",
+         "--force-reinstall", "--no-deps", "--find-links", tool_wheelhouse, second],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    assert "Compiling pyo3-pure" in output  # the crate itself, copied anew, is rebuilt
+    assert "Compiling pyo3 " not in output and "Compiling pyo3-ffi" not in output
 
 
 def test_backend_errors_are_one_line(tmp_path: Path, venv: Path, tool_wheelhouse: Path) -> None:

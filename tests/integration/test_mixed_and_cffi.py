@@ -164,3 +164,32 @@ def test_cffi_mixed_build_and_develop(tmp_path: Path, cffi_venv: Path) -> None:
     assert venv_python(cffi_venv, "import cffi_mixed; print(cffi_mixed.area(3, 4))") == "13.0"
     # a second build still packs a fresh copy, never the files develop wrote into the tree
     assert len(_members(_build_one(crate, tmp_path / "out2"))) == len(_members(wheel))
+
+
+def test_include_exclude_and_data_folder(tmp_path: Path) -> None:
+    crate = copy_example("pyo3-mixed", tmp_path)
+    with open(crate / "pyproject.toml", "a") as pyproject:
+        pyproject.write('\n[tool.pyo3-pack]\ninclude = ["extra/*.txt"]\n'
+                        'exclude = ["pyo3_mixed/python_module/secret.py"]\n')
+    (crate / "extra").mkdir()
+    (crate / "extra" / "notes.txt").write_text("included\n")
+    (crate / "pyo3_mixed" / "python_module" / "secret.py").write_text("TOKEN = 1\n")
+    scripts = crate / "pyo3_mixed.data" / "scripts"
+    scripts.mkdir(parents=True)
+    (scripts / "mixed-hello").write_text("#!/bin/sh\necho hello from data/scripts\n")
+    (scripts / "mixed-hello").chmod(0o755)
+    (crate / "pyo3_mixed.data" / "data" / "share").mkdir(parents=True)
+    (crate / "pyo3_mixed.data" / "data" / "share" / "mixed.txt").write_text("shared\n")
+
+    wheel = _build_one(crate, tmp_path / "out")
+    members = _members(wheel)
+    assert "extra/notes.txt" in members
+    assert "pyo3_mixed/python_module/secret.py" not in members
+    assert "pyo3_mixed-0.4.0.data/scripts/mixed-hello" in members
+    assert "pyo3_mixed-0.4.0.data/data/share/mixed.txt" in members
+    venv = make_venv(Path(sys.executable), tmp_path / "venv")
+    pip_install(venv, wheel)
+    hello = subprocess.run([venv / "bin" / "mixed-hello"], capture_output=True, text=True,
+                           check=True)
+    assert hello.stdout == "hello from data/scripts\n"
+    assert (venv / "share" / "mixed.txt").read_text() == "shared\n"

@@ -226,3 +226,29 @@ def test_setup_py_develop_then_clean(builder: Builder, example: str, tmp_path: P
     assert not any(path.exists() for path in in_place)
     assert (project / "src" if example == "setuptools-cmdclass" else project / "mixedpkg").is_dir()
     builder.run("-m", "pip", "uninstall", "--yes", "--quiet", example, cwd=project)
+
+
+def test_twine_uploads_the_audited_wheel(builder: Builder, tmp_path: Path) -> None:
+    """The setuptools flow ends with `twine upload`: the retagged wheel is what gets served."""
+    from tests.integration.registry import running_pypiserver
+
+    if not builder.isolated:
+        pytest.skip("the upload does not depend on the setuptools version; tested once")
+    project = copy_example("setuptools-cmdclass", tmp_path)
+    builder.run("setup.py", "bdist_wheel", cwd=project)
+    wheel = _only_wheel(project / "dist")
+    with running_pypiserver(tmp_path / "registry") as registry:
+        upload = subprocess.run(
+            [sys.executable, "-m", "twine", "upload", "--non-interactive", "--repository-url",
+             registry.url, "-u", registry.username, "-p", registry.password, wheel],
+            capture_output=True, text=True, check=False, timeout=120,
+        )
+        assert upload.returncode == 0, upload.stdout + upload.stderr
+        consumer = make_venv(Path(sys.executable), tmp_path / "consumer")
+        subprocess.run(
+            [consumer / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-cache-dir",
+             "--disable-pip-version-check", "--pre", "--index-url", registry.simple_url,
+             "setuptools-cmdclass"],
+            check=True, timeout=120,
+        )
+    _check_importable(consumer, "setuptools-cmdclass", tmp_path)

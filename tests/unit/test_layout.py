@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack import builder, layout, tags
+from setuptools_pyo3pack import builder, cffi_glue, layout, tags
 from setuptools_pyo3pack.bindings import Binding
+from setuptools_pyo3pack.config import Crate
 from setuptools_pyo3pack.errors import CommandError
 from setuptools_pyo3pack.layout import Member
 from setuptools_pyo3pack.python_sources import PythonLayout
@@ -216,3 +217,15 @@ def test_bin_wheel_installs_its_script_executable(
     assert os.access(script, os.X_OK)
     installed = target / "platlib" / "hello_bin-0.1.0.dist-info" / "METADATA"
     assert "Name: hello-bin\n" in installed.read_text(encoding="utf-8")
+
+
+def test_missing_cbindgen_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load_crate: Callable[[str], Crate]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no cbindgen anywhere
+    crate = load_crate("hello-bin")  # its target folder holds no header.h
+    with pytest.raises(CommandError) as info:
+        cffi_glue.header_for(crate, tmp_path / "work")
+    message = str(info.value)
+    assert "cbindgen was not found on PATH" in message
+    assert "cargo install cbindgen" in message and "\n" not in message
