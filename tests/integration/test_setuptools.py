@@ -247,8 +247,8 @@ def test_twine_uploads_the_audited_wheel(builder: Builder, tmp_path: Path) -> No
         consumer = make_venv(Path(sys.executable), tmp_path / "consumer")
         subprocess.run(
             [consumer / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-cache-dir",
-             "--disable-pip-version-check", "--pre", "--index-url", registry.simple_url,
-             "setuptools-cmdclass"],
+             "--disable-pip-version-check", "--pre", "--no-deps",  # its dependencies are
+             "--index-url", registry.simple_url, "setuptools-cmdclass"],  # on the public index
             check=True, timeout=120,
         )
     _check_importable(consumer, "setuptools-cmdclass", tmp_path)
