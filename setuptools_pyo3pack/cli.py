@@ -31,13 +31,19 @@ def _split_args(values: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(args)
 
 
-def _add_cargo_options(parser: argparse.ArgumentParser) -> None:
+def _add_cargo_options(parser: argparse.ArgumentParser, *, release_default: bool = False) -> None:
     group = parser.add_argument_group("cargo")
     group.add_argument("-m", "--manifest-path", type=Path, metavar="PATH",
                        help="Cargo.toml of the crate (default: ./Cargo.toml)")
     group.add_argument("-b", "--bindings", metavar="NAME",
                        help="pyo3, rust-cpython or bin (default: detected from dependencies)")
-    group.add_argument("-r", "--release", action="store_true", help="build the release profile")
+    if release_default:  # publishing a debug build is almost always a mistake
+        group.add_argument("--debug", dest="release", action="store_false",
+                           help="build the dev profile instead of release")
+        parser.set_defaults(release=True)
+    else:
+        group.add_argument("-r", "--release", action="store_true",
+                           help="build the release profile")
     group.add_argument("--profile", help="build with this cargo profile")
     group.add_argument("--strip", action="store_true", help="strip symbols from native files")
     group.add_argument("--target", metavar="TRIPLE", help="rustc target triple to build for")
@@ -67,13 +73,13 @@ def _cargo_options(args: argparse.Namespace) -> CargoOptions:
     )
 
 
-def add_wheel_options(parser: argparse.ArgumentParser) -> None:
+def add_wheel_options(parser: argparse.ArgumentParser, *, release_default: bool = False) -> None:
     """Options of every command that builds distributable wheels (build, publish)."""
     parser.add_argument("-i", "--interpreter", action="extend", nargs="+", metavar="PYTHON",
                         help="build for these interpreters (names on PATH or paths)")
     parser.add_argument("-o", "--out", type=Path, metavar="DIR",
                         help="where wheels go (default: <cargo target dir>/wheels)")
-    _add_cargo_options(parser)
+    _add_cargo_options(parser, release_default=release_default)
     group = parser.add_argument_group("platform tag (Linux)")
     group.add_argument(
         "--compatibility", "--manylinux", dest="compatibility", metavar="POLICY",

@@ -9,7 +9,6 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import _process
 from .cli import add_wheel_options, build_distributions, wheel_options
 
 if TYPE_CHECKING:
@@ -18,10 +17,9 @@ if TYPE_CHECKING:
     SubCommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def _add_registry_options(parser: argparse.ArgumentParser, *, short_url: bool) -> None:
+def _add_registry_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("registry")
-    flags = ("-r", "--repository-url") if short_url else ("--repository-url",)
-    group.add_argument(*flags, metavar="URL",
+    group.add_argument("-r", "--repository-url", metavar="URL",
                        help="the registry's upload URL (default: the public index)")
     group.add_argument("--repository", metavar="NAME",
                        help="a [NAME] section of the .pypirc file naming the registry")
@@ -86,9 +84,6 @@ def _publish(args: argparse.Namespace) -> int:
     options = _upload_options(args)
     target = upload.prepare(options)  # credentials before a long build, not after it
     project = load_project(wheel_options(args))
-    if project.options.cargo.profile_name == "dev":
-        _process.log("warning: publishing a `dev` profile build; pass --release for an "
-                     "optimized one")
     distributions = build_distributions(project, sdist=not args.no_sdist)
     checked = check(distributions, strict=options.strict)
     summary = upload.upload(target, checked, options)
@@ -100,11 +95,11 @@ def register(commands: SubCommands) -> None:
     upload = commands.add_parser(
         "upload", help="check and upload wheels and sdists to PyPI or another registry")
     upload.add_argument("files", nargs="+", metavar="FILE", help="wheels and sdists to upload")
-    _add_registry_options(upload, short_url=True)
+    _add_registry_options(upload)
     upload.set_defaults(handler=_upload)
 
     publish = commands.add_parser(
         "publish", help="build wheels like `build`, check them, and upload them")
-    add_wheel_options(publish)  # its -r is --release, as in `build`
-    _add_registry_options(publish, short_url=False)
+    add_wheel_options(publish, release_default=True)
+    _add_registry_options(publish)
     publish.set_defaults(handler=_publish)

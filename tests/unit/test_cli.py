@@ -197,3 +197,13 @@ def test_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
         main([])
     assert info.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_publish_builds_release_and_takes_the_registry_as_r() -> None:
+    from setuptools_pyo3pack.cli import build_parser
+
+    args = build_parser().parse_args(["publish", "-r", "http://127.0.0.1:9/"])
+    assert args.repository_url == "http://127.0.0.1:9/"
+    assert args.release is True
+    assert build_parser().parse_args(["publish", "--debug"]).release is False
+    assert build_parser().parse_args(["build"]).release is False

@@ -1,0 +1,91 @@
+"""Benchmark pyo3-pack against maturin, setuptools-rust, cargo and auditwheel.
+
+    python bench/run.py            # every case, 5 repetitions: writes bench/results.md
+    python bench/run.py --quick    # 2 repetitions: writes bench/.work/results-quick.md
+    python bench/run.py --cases 1,5
+
+See bench/README.md for what each case measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import cases  # noqa: E402
+import environment  # noqa: E402
+import report  # noqa: E402
+from environment import BENCH, WORK, log  # noqa: E402
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="2 repetitions instead of 5")
+    parser.add_argument("-n", "--repetitions", type=int, help="timed repetitions per case")
+    parser.add_argument("--cases", default="1,2,3,4,5,6", help="comma separated case numbers")
+    parser.add_argument("--python", default=None,
+                        help="CPython to make the bench venv from (default: newest found "
+                        "but one, else this one)")
+    parser.add_argument("--release-crate", choices=["pyo3-pure", "large"], default="pyo3-pure",
+                        help="crate of the clean release build case (default: pyo3-pure)")
+    parser.add_argument("--refresh", action="store_true",
+                        help="reinstall the bench venv's packages")
+    parser.add_argument("--results", type=Path, help="where to write the markdown")
+    parser.add_argument("--analysis", type=Path,
+                        help="a markdown file whose text goes under the summary")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    repetitions = args.repetitions or (2 if args.quick else 5)
+    results = args.results or (WORK / "results-quick.md" if args.quick
+                               else BENCH / "results.md")
+    pythons = environment.interpreters(4)
+    if not pythons:
+        log("no CPython 3.9+ found")
+        return 1
+    base = args.python or (pythons[-2] if len(pythons) > 1 else pythons[-1])
+    base = os.path.realpath(base)
+    machine = environment.machine_info()
+    started = time.time()
+    place = environment.prepare(base, refresh=args.refresh)
+    shim = environment.shim_for(base)
+    shim_version = Path(base).parent.parent.name if shim else None
+    setup = cases.Setup(place, repetitions, str(place.python), base, shim, shim_version, pythons)
+    chosen = {int(n) for n in args.cases.split(",") if n.strip()}
+    runners: dict[int, Callable[[], cases.Case]] = {
+        1: lambda: cases.noop_build(setup),
+        2: lambda: cases.noop_develop(setup),
+        3: lambda: cases.multi_interpreter(setup),
+        4: lambda: cases.clean_release(setup, args.release_crate),
+        5: lambda: cases.audit(setup),
+        6: lambda: cases.startup_and_memory(setup),
+    }
+    done: list[cases.Case] = []
+    for number in sorted(chosen):
+        case_started = time.time()
+        done.append(runners[number]())
+        log(f"case {number} took {time.time() - case_started:.0f} s")
+    settings = {
+        "repetitions": f"{repetitions} timed (after 1 warm-up round; case 4: no warm-up)",
+        "interpreters": ", ".join(pythons),
+        "bench venv made from": base,
+        "total run time": f"{(time.time() - started) / 60:.1f} min",
+    }
+    analysis = args.analysis.read_text(encoding="utf-8") if args.analysis else ""
+    report.write(results, done, machine, environment.tool_versions(place), settings, analysis)
+    log(f"wrote {results}")
+    print(results.read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
