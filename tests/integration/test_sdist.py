@@ -67,6 +67,10 @@ def _unpack(sdist: Path, where: Path) -> None:
             tar.extractall(where, filter="data")
         else:  # pragma: no cover - Python without PEP 706 filters
             tar.extractall(where)
+    # The archive's fixed 1980 mtimes would let cargo take another copy's build of the same
+    # crate from the shared target folder as fresh; real unpacks get fresh target folders.
+    for path in where.rglob("*"):
+        os.utime(path)
 
 
 def _members(sdist: Path) -> list[str]:
