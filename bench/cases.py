@@ -102,27 +102,46 @@ def noop_build(setup: Setup) -> Case:
             "setuptools-rust": Command([setup.tool("python"), "setup.py", "-q", "bdist_wheel"],
                                        srust.root),
         }
-        if setup.shim and name == "pyo3-pure":
-            env = {"PYENV_VERSION": setup.shim_version or ""}
-            commands["ours (shim)"] = Command(
-                [setup.tool("pyo3-pack"), "build", "-i", setup.shim, "-o", "out"], ours.root, env)
-            commands["maturin (shim)"] = Command(
-                [setup.tool("maturin"), "build", "-i", setup.shim, "-o", "out"], maturin.root, env)
         log(f"case 1: no-op build of {name}")
         samples = interleaved(commands, setup.repetitions)
         case.rows.append(_samples_row(samples, f"{name}", "ours", "maturin", "maturin", 0.5))
         case.rows.append(_samples_row(samples, f"{name}", "ours", "setuptools-rust",
                                       "setuptools-rust", 0.6))
-        if "ours (shim)" in samples:
-            case.rows.append(_samples_row(samples, f"{name}, `-i {setup.shim}` (pyenv shim)",
-                                          "ours (shim)", "maturin (shim)", "maturin", 0.5))
+        if setup.shim and name == "pyo3-pure":
+            case.rows += _shim_rows(setup, ours, maturin)
     if setup.shim:
-        case.notes.append(f"The shim runs were interleaved with the direct ones, as a user who "
-                          f"sometimes types `-i python3.X` (a shim on PATH) would; "
-                          f"PYENV_VERSION={setup.shim_version} makes the shim pick that version.")
+        case.notes.append(f"Shim rows: `-i {setup.shim}` with PYENV_VERSION={setup.shim_version} "
+                          "(so the shim picks that version), measured in their own interleaved "
+                          "block after a warm-up. The `alternating` row switches every run "
+                          "between the venv's python and the shim (same CPython behind both), "
+                          "as a user who sometimes types `-i python3.X` would: it shows whether "
+                          "the path change alone makes cargo recompile pyo3 (no target).")
     else:
         case.notes.append("No pyenv shim was found, so there is no shim row.")
     return case
+
+
+def _shim_rows(setup: Setup, ours: Crate, maturin: Crate) -> list[Row]:
+    assert setup.shim is not None
+    env = {"PYENV_VERSION": setup.shim_version or ""}
+
+    def build(tool: str, crate: Crate, python: str) -> Command:
+        return Command([setup.tool(tool), "build", "-i", python, "-o", "out"], crate.root, env)
+
+    log("case 1: no-op build through a pyenv shim")
+    samples = interleaved({"ours": build("pyo3-pack", ours, setup.shim),
+                           "maturin": build("maturin", maturin, setup.shim)}, setup.repetitions)
+    log("case 1: alternating between the venv python and the shim")
+    alternating = interleaved({"ours venv": build("pyo3-pack", ours, setup.python),
+                               "maturin venv": build("maturin", maturin, setup.python),
+                               "ours shim": build("pyo3-pack", ours, setup.shim),
+                               "maturin shim": build("maturin", maturin, setup.shim)},
+                              setup.repetitions, warmup=0)
+    mixed = Row("pyo3-pure, alternating `-i` venv python / shim (each run)",
+                median(alternating["ours venv"] + alternating["ours shim"]), "maturin",
+                median(alternating["maturin venv"] + alternating["maturin shim"]))
+    return [_samples_row(samples, f"pyo3-pure, `-i {setup.shim}` (pyenv shim)", "ours",
+                         "maturin", "maturin", 0.5), mixed]
 
 
 # 2 ----------------------------------------------------------------------------------------

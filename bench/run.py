@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import cases  # noqa: E402
-import environment  # noqa: E402
-import report  # noqa: E402
-from environment import BENCH, WORK, log  # noqa: E402
+import cases
+import environment
+import report
+from environment import BENCH, WORK, log
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:

@@ -9,7 +9,7 @@ import pytest
 from packaging.metadata import Metadata
 from packaging.requirements import Requirement
 
-from setuptools_pyo3pack import pyproject_metadata
+from setuptools_pyo3pack import pyproject_fields
 from setuptools_pyo3pack.errors import ConfigError
 from setuptools_pyo3pack.metadata import CoreMetadata, PackageMetadata, entry_points_text
 from setuptools_pyo3pack.pyproject_metadata import apply_project_table, load_pyproject
@@ -100,7 +100,7 @@ Hello.
 @pytest.fixture
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project folder with a readme and license files; trove-classifiers not installed."""
-    monkeypatch.setattr(pyproject_metadata, "_known_classifiers", lambda: None)
+    monkeypatch.setattr(pyproject_fields, "_known_classifiers", lambda: None)
     (tmp_path / "README.md").write_text("# Rich\n\nHello.\n", encoding="utf-8")
     (tmp_path / "README.rst").write_text("Rich\n====\n", encoding="utf-8")
     (tmp_path / "README.txt").write_text("plain\n", encoding="utf-8")
@@ -302,7 +302,7 @@ def test_entry_points_text_sorts_groups_and_names() -> None:
 def test_known_classifiers_are_accepted_when_trove_classifiers_is_present(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pyproject_metadata, "_known_classifiers",
+    monkeypatch.setattr(pyproject_fields, "_known_classifiers",
                         lambda: frozenset({"Programming Language :: Rust"}))
     result = apply({"name": "d", "version": "1", "classifiers": [
         "Programming Language :: Rust", "Private :: Do Not Upload"]}, root)
@@ -311,7 +311,7 @@ def test_known_classifiers_are_accepted_when_trove_classifiers_is_present(
 
 
 def test_real_trove_classifiers_lookup_never_fails() -> None:
-    known = pyproject_metadata._known_classifiers()
+    known = pyproject_fields._known_classifiers()
     assert known is None or "Programming Language :: Rust" in known
 
 
@@ -442,7 +442,7 @@ def test_bad_input_names_file_table_and_key(
 def test_unknown_classifier_is_rejected_when_trove_classifiers_is_present(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pyproject_metadata, "_known_classifiers",
+    monkeypatch.setattr(pyproject_fields, "_known_classifiers",
                         lambda: frozenset({"Programming Language :: Rust"}))
     with pytest.raises(ConfigError, match=r"^`classifiers` in the \[project\] table of .*"
                        r"did you mean 'Programming Language :: Rust'\?\)$"):
