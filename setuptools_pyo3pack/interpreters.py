@@ -261,7 +261,10 @@ def discover() -> tuple[list[Interpreter], list[tuple[str, str]]]:
             failures.append((path, result))
         else:
             interpreters.append(result)
-    interpreters.sort(key=lambda i: (i.implementation != "cpython", i.version, i.free_threaded))
+    # stable sort on the minor version: of two 3.11 builds, the one found first (PATH) leads
+    interpreters.sort(
+        key=lambda i: (i.implementation != "cpython", i.minor_version, i.free_threaded)
+    )
     return interpreters, failures
 
 

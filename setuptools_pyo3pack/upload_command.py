@@ -99,7 +99,7 @@ def register(commands: SubCommands) -> None:
     upload.set_defaults(handler=_upload)
 
     publish = commands.add_parser(
-        "publish", help="build wheels like `build`, check them, and upload them")
+        "publish", help="build release wheels and the sdist, check them, and upload them")
     add_wheel_options(publish, release_default=True)
     _add_registry_options(publish)
     publish.set_defaults(handler=_publish)
