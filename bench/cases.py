@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from environment import WORK, Crate, Workplace, log, make_venv, reset_crate
-from measure import Command, du_bytes, interleaved, median, output_of, run_once
+from measure import (
+    Command,
+    du_bytes,
+    interleaved,
+    median,
+    output_of,
+    peak_rss,
+    profile_summary,
+    run_once,
+)
 
 
 @dataclass
@@ -242,6 +251,26 @@ def clean_release(setup: Setup, crate_name: str) -> Case:
     overhead = row.ours - (row.theirs or 0)
     case.notes.append(f"Median difference: {overhead:+.2f} s on a {row.theirs:.1f} s build "
                       f"(samples ours {_fmt(samples['ours'])}, cargo {_fmt(samples['cargo'])}).")
+    pairs = [a / b for a, b in zip(samples["ours"], samples["cargo"])]
+    case.notes.append(f"Ratio of each round's pair (ours, then cargo right after): "
+                      f"{', '.join(f'{r:.2f}' for r in pairs)}; median {median(pairs):.2f}. "
+                      "Under changing load this is steadier than the ratio of medians.")
+    log("case 4: one more clean build of ours under cProfile")
+    module_args = ["setuptools_pyo3pack", *commands["ours"].argv[1:]]
+    parts = profile_summary(setup.tool("python"), module_args, ours.root, {
+        "cargo rustc (cargo.run)": ("cargo.py", "run", True),
+        "imports": ("<frozen importlib._bootstrap>", "_find_and_load", True),
+        "cargo metadata (read_crate)": ("config.py", "read_crate", True),
+        "interpreter probe (from_specs)": ("interpreters.py", "from_specs", True),
+        "audit (audit_native)": ("repair.py", "audit_native", True),
+        "wheel writing (write_wheel)": ("builder.py", "write_wheel", True),
+    }, before=_cleaner(ours))
+    total = parts.pop("total")
+    rest = total - sum(parts.values())
+    shown = ", ".join(f"{label} {seconds:.2f} s" for label, seconds in parts.items())
+    case.notes.append(f"Profile of one more clean `pyo3-pack build --release` (cProfile, "
+                      f"{total:.2f} s in Python): {shown}, everything else {rest:.2f} s. "
+                      "Interpreter start-up (about 20 ms) comes on top.")
     return case
 
 
@@ -266,7 +295,7 @@ def audit(setup: Setup) -> Case:
     crate = setup.crate("audit", "large")
     blob = crate.root / "blob.bin"
     if not blob.exists() or blob.stat().st_size != BLOB_BYTES:
-        blob.write_bytes(random.Random(8).randbytes(BLOB_BYTES))
+        _random_file(blob, BLOB_BYTES, seed=8)
     out = crate.root / "out-audit"
     shutil.rmtree(out, ignore_errors=True)
     log("case 5: building the large wheel")
@@ -300,7 +329,35 @@ def audit(setup: Setup) -> Case:
                       f"(ours `{ours_policy}`, auditwheel `{theirs_policy}`).")
     if not same:
         row.max_ratio = -1.0  # a different verdict misses the target whatever the time
+    case.notes.append(_audit_profile(setup, wheel, crate.root))
     return case
+
+
+def _audit_profile(setup: Setup, wheel: Path, cwd: Path) -> str:
+    """Where our audit's time goes, from one cProfile run (profiling slows it somewhat)."""
+    parts = profile_summary(setup.tool("python"), ["setuptools_pyo3pack", "audit", str(wheel)],
+                            cwd, {
+        "imports": ("<frozen importlib._bootstrap>", "_find_and_load", True),
+        "zip inflate": ("~", "<method 'decompress' of 'zlib.Decompress' objects>", False),
+        "temp file writes": ("~", "<method 'write' of '_io.BufferedWriter' objects>", False),
+        "ELF parse (pyelftools)": ("elf.py", "read_elf", True),
+        "policy check": ("verdict.py", "evaluate", True),
+    })
+    total = parts.pop("total")
+    shown = ", ".join(f"{label} {seconds * 1000:.0f} ms" for label, seconds in parts.items())
+    return (f"Profile of one `pyo3-pack audit` run (cProfile, {total * 1000:.0f} ms in Python, "
+            f"plus interpreter start-up): {shown}.")
+
+
+def _random_file(path: Path, size: int, *, seed: int) -> None:
+    """Incompressible data, written in 1 MB pieces so this process stays small."""
+    generator = random.Random(seed)
+    with open(path, "wb") as handle:
+        left = size
+        while left:
+            piece = min(left, 10**6)
+            handle.write(generator.randbytes(piece))
+            left -= piece
 
 
 # 6 ----------------------------------------------------------------------------------------
@@ -348,13 +405,10 @@ def startup_and_memory(setup: Setup) -> Case:
     big = WORK / "big-500MB.bin"
     if not big.exists() or big.stat().st_size != BIG_BYTES:
         log("case 6: writing a 500 MB random file")
-        generator = random.Random(6)
-        with open(big, "wb") as handle:
-            for _ in range(BIG_BYTES // 10**6):
-                handle.write(generator.randbytes(10**6))
+        _random_file(big, BIG_BYTES, seed=6)
     wheel = WORK / "big-0.1-cp312-cp312-linux_x86_64.whl"
     log("case 6: packing 500 MB")
-    seconds, peak_kib = run_once(Command([setup.tool("python"), "-c", PACK_SCRIPT, str(big),
+    seconds, peak_kib = peak_rss(Command([setup.tool("python"), "-c", PACK_SCRIPT, str(big),
                                           str(wheel)], WORK))
     case.rows.append(Row(f"peak RSS packing a 500 MB member ({seconds:.1f} s)",
                          peak_kib / 1024, max_value=100, unit="MiB"))
@@ -366,11 +420,11 @@ def startup_and_memory(setup: Setup) -> Case:
              setup.python, "-o", "out-rss"]
     touch = _toucher(crate)
     log("case 6: peak RSS of a real build")
-    _, tree_kib = run_once(Command(build, crate.root, before=touch))
+    _, tree_kib = peak_rss(Command(build, crate.root, before=touch))
     self_kib = int(rss_file.read_text())
     case.rows.append(Row("context: peak RSS of `pyo3-pack build` of pyo3-pure after an edit, "
                          "our process alone", self_kib / 1024, unit="MiB"))
-    case.rows.append(Row("context: the same, largest process of the tree (rustc)",
+    case.rows.append(Row("context: the same, largest process of the tree (cargo or rustc)",
                          tree_kib / 1024, unit="MiB"))
     reset_crate(setup.place, "ours", "pyo3-pure")
     return case

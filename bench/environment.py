@@ -143,9 +143,9 @@ def interpreters(count: int = 4) -> list[str]:
     if root.is_dir():
         for folder in sorted(root.iterdir()):
             candidates += sorted((folder / "bin").glob("python3.*"))
-    for folder in os.environ.get("PATH", "").split(os.pathsep):
-        if folder and "shims" not in folder:
-            candidates += sorted(Path(folder).glob("python3.*"))
+    for entry in os.environ.get("PATH", "").split(os.pathsep):
+        if entry and "shims" not in entry:
+            candidates += sorted(Path(entry).glob("python3.*"))
     for path in candidates:
         match = re.fullmatch(r"python3\.(\d+)", path.name)
         if not match or not os.access(path, os.X_OK):

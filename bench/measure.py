@@ -110,3 +110,39 @@ def du_bytes(path: Path) -> int:
             seen.add(key)
             total += stat.st_blocks * 512
     return total
+
+
+def peak_rss(command: Command) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of the command's own process, measured by /usr/bin/time.
+
+    Linux carries a parent's peak RSS into a forked child, so a figure taken with wait4 from
+    this (larger) benchmark process would be inflated; /usr/bin/time is small and forks the
+    command itself.
+    """
+    out = WORK / "rss.txt"
+    wrapped = Command(["/usr/bin/time", "-f", "%M", "-o", str(out), *command.argv],
+                      command.cwd, command.env, command.before)
+    seconds, _ = run_once(wrapped)
+    return seconds, int(out.read_text(encoding="utf-8").split()[-1])
+
+
+def profile_summary(python: str, module_args: list[str], cwd: Path,
+                    wanted: dict[str, tuple[str, str, bool]],
+                    before: Callable[[], None] | None = None) -> dict[str, float]:
+    """Run `python -m cProfile -m ...` and return seconds per label: `wanted` maps a label to
+    (file suffix, function name, cumulative?) as pstats names functions."""
+    import pstats
+
+    out = WORK / "profile.out"
+    run_once(Command([python, "-m", "cProfile", "-o", str(out), "-m", *module_args], cwd,
+                     before=before))
+    stats = pstats.Stats(str(out))
+    table = stats.stats  # type: ignore[attr-defined]
+    found = {"total": float(stats.total_tt)}  # type: ignore[attr-defined]
+    for label, (file_suffix, function, cumulative) in wanted.items():
+        seconds = 0.0
+        for (filename, _line, name), (_cc, _nc, tottime, cumtime, _callers) in table.items():
+            if name == function and filename.endswith(file_suffix):
+                seconds += cumtime if cumulative else tottime
+        found[label] = seconds
+    return found

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
+from typing import Any
 
 from cases import Case, Row
 
@@ -57,7 +60,8 @@ def write(path: Path, cases: list[Case], machine: dict[str, str], versions: dict
             if row.met is None:
                 continue
             shown = f"{row.ratio:.2f}x" if row.ratio is not None else _value(row.ours, row.unit)
-            summary.append(f"| {case.number} | {row.measurement} | {shown} | {_target(row)} | "
+            label = f"{row.measurement} vs {row.other}" if row.other else row.measurement
+            summary.append(f"| {case.number} | {label} | {shown} | {_target(row)} | "
                            f"{_verdict(row)} |")
     lines = ["# Benchmark results", "",
              "Written by `bench/run.py` (see bench/README.md). Every comparison is a ratio of "
@@ -74,3 +78,19 @@ def write(path: Path, cases: list[Case], machine: dict[str, str], versions: dict
     lines += [f"| {key} | {value} |" for key, value in versions.items()]
     lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def save(path: Path, results: Path, cases: list[Case], machine: dict[str, str],
+         versions: dict[str, str], settings: dict[str, str]) -> None:
+    """The numbers of a run, so the markdown can be rendered again (`--render-only`)."""
+    data = {"results": str(results), "cases": [dataclasses.asdict(c) for c in cases],
+            "machine": machine, "versions": versions, "settings": settings}
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    data["cases"] = [
+        Case(**{**c, "rows": [Row(**r) for r in c["rows"]]}) for c in data["cases"]
+    ]
+    return data

@@ -23,6 +23,8 @@ import environment
 import report
 from environment import BENCH, WORK, log
 
+SAVED = WORK / "last-run.json"
+
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__,
@@ -33,18 +35,29 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--python", default=None,
                         help="CPython to make the bench venv from (default: newest found "
                         "but one, else this one)")
-    parser.add_argument("--release-crate", choices=["pyo3-pure", "large"], default="pyo3-pure",
-                        help="crate of the clean release build case (default: pyo3-pure)")
+    parser.add_argument("--release-crate", choices=["pyo3-pure", "large"], default="large",
+                        help="crate of the clean release build case (default: large)")
     parser.add_argument("--refresh", action="store_true",
                         help="reinstall the bench venv's packages")
     parser.add_argument("--results", type=Path, help="where to write the markdown")
     parser.add_argument("--analysis", type=Path,
                         help="a markdown file whose text goes under the summary")
+    parser.add_argument("--render-only", action="store_true",
+                        help="rewrite the markdown from the last run's saved numbers "
+                        "(bench/.work/last-run.json), e.g. with a new --analysis")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
+    analysis = args.analysis.read_text(encoding="utf-8") if args.analysis else ""
+    if args.render_only:
+        saved = report.load(SAVED)
+        results = args.results or Path(saved["results"])
+        report.write(results, saved["cases"], saved["machine"], saved["versions"],
+                     saved["settings"], analysis)
+        log(f"wrote {results}")
+        return 0
     repetitions = args.repetitions or (2 if args.quick else 5)
     results = args.results or (WORK / "results-quick.md" if args.quick
                                else BENCH / "results.md")
@@ -80,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         "bench venv made from": base,
         "total run time": f"{(time.time() - started) / 60:.1f} min",
     }
-    analysis = args.analysis.read_text(encoding="utf-8") if args.analysis else ""
-    report.write(results, done, machine, environment.tool_versions(place), settings, analysis)
+    versions = environment.tool_versions(place)
+    report.save(SAVED, results, done, machine, versions, settings)
+    report.write(results, done, machine, versions, settings, analysis)
     log(f"wrote {results}")
     print(results.read_text(encoding="utf-8"))
     return 0

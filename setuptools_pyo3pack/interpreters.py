@@ -89,12 +89,25 @@ class Interpreter:
         """The interpreter cargo's build scripts should run.
 
         A venv's python answers pyo3's questions exactly as its base interpreter does; naming
-        the base keeps PYO3_PYTHON stable across venvs, so cargo does not rebuild pyo3.
+        the base keeps PYO3_PYTHON stable across venvs, so cargo does not rebuild pyo3. A
+        launcher script (a pyenv shim) is replaced by the interpreter it started.
         """
         base = self.base_executable
         if self.is_virtualenv and base and os.path.isfile(base):
             return base
+        if self.executable and os.path.isfile(self.executable):
+            return self.executable
         return self.path
+
+
+def is_launcher_script(path: str) -> bool:
+    """A `#!` script (a pyenv shim, a wrapper) picks its interpreter at run time, from the
+    environment: its probe must never be cached under its own path."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(2) == b"#!"
+    except OSError:
+        return False
 
 
 def cache_file() -> Path:
@@ -122,6 +135,8 @@ class ProbeCache:
             self.entries = {}
 
     def get(self, path: str) -> Interpreter | None:
+        if is_launcher_script(path):
+            return None
         entry = self.entries.get(path)
         try:
             if entry and entry["fingerprint"] == _fingerprint(path):
@@ -131,6 +146,8 @@ class ProbeCache:
         return None
 
     def put(self, path: str, probe: dict[str, Any]) -> None:
+        if is_launcher_script(path):
+            return
         self.entries[path] = {"fingerprint": _fingerprint(path), "probe": probe}
         self.dirty = True
 

@@ -15,7 +15,7 @@ from tests.conftest import REPO
     "argv",
     [
         [sys.executable, "-m", "mypy", "--no-error-summary", "setuptools_pyo3pack"],
-        [sys.executable, "-m", "ruff", "check", "setuptools_pyo3pack", "tests"],
+        [sys.executable, "-m", "ruff", "check", "setuptools_pyo3pack", "tests", "bench"],
     ],
     ids=["mypy", "ruff"],
 )

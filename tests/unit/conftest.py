@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -63,9 +64,10 @@ def example_copy(tmp_path: Path) -> Callable[[str], Path]:
 
 @pytest.fixture
 def running_python_wrapper(tmp_path: Path) -> Iterator[Path]:
-    """An executable script in tmp_path that runs the current interpreter (mtime is ours)."""
+    """A copy of the running interpreter's binary in tmp_path, whose mtime the test owns.
+
+    A copy, not a `#!` wrapper: probes of launcher scripts are never cached."""
     wrapper = tmp_path / "bin" / "python3.99"
     wrapper.parent.mkdir()
-    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
-    wrapper.chmod(0o755)
+    shutil.copy2(os.path.realpath(sys.executable), wrapper)
     yield wrapper

@@ -170,12 +170,10 @@ def test_probe_cache_is_used_while_the_file_is_unchanged(
     location = tmp_path / "cache.json"
     (first,) = interpreters.probe_many([str(running_python_wrapper)], ProbeCache(location))
     assert not isinstance(first, str)
-    # break the script without changing its size, inode or mtime: only the cache can answer
+    # break the binary without changing its size, inode or mtime: only the cache can answer
     before = running_python_wrapper.stat()
-    text = running_python_wrapper.read_text(encoding="utf-8")
-    broken = "#!/bin/sh\nexit 3\n"
-    with open(running_python_wrapper, "r+", encoding="utf-8") as handle:
-        handle.write(broken.ljust(len(text) - 1) + "\n")
+    with open(running_python_wrapper, "r+b") as handle:
+        handle.write(b"\0" * 64)  # no ELF header any more: it cannot run
     os.utime(running_python_wrapper, ns=(before.st_atime_ns, before.st_mtime_ns))
     (second,) = interpreters.probe_many([str(running_python_wrapper)], ProbeCache(location))
     assert second == first
@@ -232,3 +230,16 @@ def test_interpreter_names() -> None:
     )
     assert make_interpreter("pypy", (3, 10, 14)).pretty_name == "PyPy 3.10.14"
     assert make_interpreter("cpython", (3, 13, 1), free_threaded=True).abi_key == ("cpython-3.13t")
+
+
+def test_launcher_scripts_are_probed_every_time(tmp_path: Path) -> None:
+    """A shim answers for whichever version the environment selects: never cache it."""
+    shim = tmp_path / "python3"
+    shim.write_text(f"#!/bin/sh\nexec {sys.executable} \"$@\"\n")
+    shim.chmod(0o755)
+    cache = interpreters.ProbeCache(tmp_path / "cache.json")
+    (found,) = interpreters.probe_many([str(shim)], cache)
+    assert not isinstance(found, str)
+    assert cache.get(str(shim)) is None and str(shim) not in cache.entries
+    # cargo is given the interpreter the script started, not the script
+    assert found.build_executable == found.executable != str(shim)
