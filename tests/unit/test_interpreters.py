@@ -234,12 +234,13 @@ def test_interpreter_names() -> None:
 
 def test_launcher_scripts_are_probed_every_time(tmp_path: Path) -> None:
     """A shim answers for whichever version the environment selects: never cache it."""
+    real = os.path.realpath(sys.executable)  # the interpreter binary, outside any venv
     shim = tmp_path / "python3"
-    shim.write_text(f"#!/bin/sh\nexec {sys.executable} \"$@\"\n")
+    shim.write_text(f"#!/bin/sh\nexec {real} \"$@\"\n")
     shim.chmod(0o755)
     cache = interpreters.ProbeCache(tmp_path / "cache.json")
     (found,) = interpreters.probe_many([str(shim)], cache)
     assert not isinstance(found, str)
     assert cache.get(str(shim)) is None and str(shim) not in cache.entries
     # cargo is given the interpreter the script started, not the script
-    assert found.build_executable == found.executable != str(shim)
+    assert found.build_executable == real
