@@ -67,7 +67,7 @@ def develop(options: BuildOptions) -> Path:
     else:
         wheel = build_wheel(project, item, out_dir)
     installed = _install_stamp(project, venv)
-    key = f"{wheel}|{wheel.stat().st_size}|{wheel.stat().st_mtime_ns}"
+    key = f"{wheel}|{freshness.file_state(wheel)}"
     if installed.reusable(key) is not None:
         _process.log(f"{project.name} {project.version} in {venv} is up to date")
         return venv
@@ -114,7 +114,7 @@ def build_editable_wheel(project: Project, item: WheelPlan, out_dir: Path) -> Pa
     path = out_dir / tags.wheel_filename(project.name, project.version, item.tag)
 
     def key() -> str:  # includes the tree copies, so deleting one triggers a new copy
-        state = [f"{m.archive_name}={_identity(layout.python_root / m.archive_name)}"
+        state = [f"{m.archive_name}={freshness.file_state(layout.python_root / m.archive_name)}"
                  for m in in_tree]
         return freshness.fingerprint([*native, *in_wheel, *dist_info_members(project)],
                                      [str(item.tag), str(path), *state])
@@ -135,14 +135,6 @@ def build_editable_wheel(project: Project, item: WheelPlan, out_dir: Path) -> Pa
     write_wheel(project, path, in_wheel, [item.tag])
     stamp.record(key(), path)
     return path
-
-
-def _identity(path: Path) -> str:
-    try:
-        stat = path.stat()
-    except OSError:
-        return "missing"
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _hint_gitignore(layout: PythonLayout, generated: list[str], cffi: bool) -> None:

@@ -33,9 +33,13 @@ def fingerprint(members: Iterable[Member], extra: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def _identity(path: Path) -> list[int]:
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns]
+def file_state(path: Path) -> str:
+    """What changes whenever the file is rewritten (size and mtime), or `missing`."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def stamp_for(target_directory: Path, kind: str, identity: str) -> Stamp:
@@ -55,14 +59,14 @@ class Stamp:
         try:
             data = json.loads(self.location.read_text(encoding="utf-8"))
             output = Path(data["output"])
-            if data["key"] == key and _identity(output) == data["identity"]:
+            if data["key"] == key and file_state(output) == data["identity"]:
                 return output
         except (OSError, ValueError, KeyError, TypeError):
             pass
         return None
 
     def record(self, key: str, output: Path) -> None:
-        data = {"key": key, "output": str(output), "identity": _identity(output)}
+        data = {"key": key, "output": str(output), "identity": file_state(output)}
         try:
             self.location.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.location.with_name(self.location.name + ".tmp")
