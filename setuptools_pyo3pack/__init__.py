@@ -12,6 +12,6 @@ __version__ = "0.1.0"
 
 def cmdclass() -> dict[str, type[Command]]:
     """setuptools commands for `setup(cmdclass=cmdclass())`; imports setuptools only now."""
-    from .commands import cmdclass as commands
+    from .frontends.setuptools.commands import cmdclass as commands
 
     return commands()

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .errors import AuditError, UnknownPolicyError
     from .policy import Policy, Reason, check_policy, load_policies
     from .verdict import PolicyResult, Verdict, evaluate
-    from .wheel import WheelAudit, audit_files, audit_wheel, retag_wheel
+    from .wheel import WheelAudit, audit_files, audit_wheel
 
 _WHERE = {
     "Compatibility": "compat",
@@ -37,7 +37,6 @@ _WHERE = {
     "WheelAudit": "wheel",
     "audit_files": "wheel",
     "audit_wheel": "wheel",
-    "retag_wheel": "wheel",
 }
 
 __all__ = [
@@ -60,7 +59,6 @@ __all__ = [
     "parse_compatibility",
     "platform_tag",
     "read_elf",
-    "retag_wheel",
 ]
 
 

@@ -26,8 +26,7 @@ from pathlib import Path
 
 from .. import _process
 from ..errors import CommandError
-from ..layout import Member
-from ..wheelfile import CHUNK
+from ..fs import CHUNK, Member
 from .compat import Compatibility
 from .decide import AuditMode, decide, repair_candidates
 from .elf import ElfInfo, is_dynamic_loader, read_elf

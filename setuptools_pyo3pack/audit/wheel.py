@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import os
-import re
 import shutil
 import tempfile
 import zipfile
@@ -15,16 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from packaging.tags import parse_tag
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-from ..wheelfile import CHUNK, record_hash
+from ..fs import CHUNK
 from .elf import ELF_MAGIC, ElfInfo, Libc, is_elf, read_elf
 from .errors import AuditError
 from .verdict import Verdict, evaluate
-
-_PLATFORM_TAG = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
-_ZIP64_LIMIT = (1 << 31) - 1
 
 
 @dataclass(frozen=True)
@@ -65,7 +56,7 @@ def audit_files(
 def audit_wheel(path: Path, *, arch: str | None = None, libc: Libc | None = None) -> WheelAudit:
     """Audit every native file of a wheel (found by their ELF magic, `.so` or not)."""
     infos: list[ElfInfo] = []
-    with _open_wheel(path) as wheel, tempfile.TemporaryDirectory(prefix="pyo3-pack-audit-") as tmp:
+    with open_wheel(path) as wheel, tempfile.TemporaryDirectory(prefix="pyo3-pack-audit-") as tmp:
         scratch = Path(tmp) / "native"
         for member in wheel.infolist():
             if member.is_dir() or member.filename.endswith(".py"):
@@ -82,7 +73,7 @@ def audit_wheel(path: Path, *, arch: str | None = None, libc: Libc | None = None
     return WheelAudit(path, evaluate(infos, arch=arch, libc=libc))
 
 
-def _open_wheel(path: Path) -> zipfile.ZipFile:
+def open_wheel(path: Path) -> zipfile.ZipFile:
     if not path.is_file():
         raise AuditError(f"{path} does not exist", hint="pass the path of a built .whl file")
     try:
@@ -94,126 +85,13 @@ def _open_wheel(path: Path) -> zipfile.ZipFile:
         raise AuditError(f"{path} is not a wheel: {exc}", hint="rebuild it") from exc
 
 
-def retag_wheel(path: Path, platform_tag: str) -> Path:
-    """Give a wheel a new platform tag: file name, WHEEL `Tag:` lines and RECORD.
-
-    The new wheel is written next to the old one under a temporary name and renamed into
-    place; the old file is then removed. Members keep their order, timestamps and modes.
-    """
-    if not _PLATFORM_TAG.match(platform_tag):
-        raise AuditError(f"`{platform_tag}` is not a valid platform tag")
-    stem = path.name[: -len(".whl")].split("-")
-    new_path = path.with_name("-".join([*stem[:-1], platform_tag]) + ".whl")
-    with _open_wheel(path) as source:
-        dist_info = _dist_info(source, path)
-        wheel_name, record_name = f"{dist_info}/WHEEL", f"{dist_info}/RECORD"
-        wheel_text = retag_wheel_metadata(source.read(wheel_name).decode("utf-8"), platform_tag)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{new_path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            with zipfile.ZipFile(tmp, "w") as out:
-                hashes = _copy_members(
-                    source, out, skip=record_name, replace={wheel_name: wheel_text.encode("utf-8")}
-                )
-                record = _record(source.read(record_name).decode("utf-8"), hashes, record_name)
-                out.writestr(_copy_info(source.getinfo(record_name)), record)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, new_path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    if new_path != path:
-        path.unlink()
-    return new_path
 
 
-def retag_wheel_metadata(text: str, platform_tag: str) -> str:
-    """Replace WHEEL's `Tag:` lines with one line per (python, abi) and new platform."""
-    lines = text.splitlines()
-    pairs: list[tuple[str, str]] = []
-    first: int | None = None
-    kept: list[str] = []
-    for line in lines:
-        key, sep, value = line.partition(":")
-        if sep and key.strip().lower() == "tag":
-            first = len(kept) if first is None else first
-            for tag in sorted(parse_tag(value.strip()), key=str):
-                if (tag.interpreter, tag.abi) not in pairs:
-                    pairs.append((tag.interpreter, tag.abi))
-            continue
-        kept.append(line)
-    if first is None:
-        raise AuditError("the wheel's WHEEL file has no `Tag:` line", hint="rebuild the wheel")
-    tags = [f"Tag: {py}-{abi}-{plat}" for py, abi in pairs for plat in platform_tag.split(".")]
-    kept[first:first] = tags
-    return "\n".join(kept) + "\n"
 
 
-def _dist_info(source: zipfile.ZipFile, path: Path) -> str:
-    dirs = sorted(
-        name[: -len("/WHEEL")]
-        for name in source.namelist()
-        if name.endswith(".dist-info/WHEEL") and name.count("/") == 1
-    )
-    if len(dirs) != 1 or f"{dirs[0]}/RECORD" not in source.namelist():
-        raise AuditError(
-            f"{path} is not a wheel: no single .dist-info with WHEEL and RECORD", hint="rebuild it"
-        )
-    return dirs[0]
 
 
-def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-    copy.external_attr = info.external_attr
-    copy.compress_type = info.compress_type
-    copy.create_system = info.create_system
-    return copy
 
 
-def _copy_members(
-    source: zipfile.ZipFile, out: zipfile.ZipFile, *, skip: str, replace: dict[str, bytes]
-) -> dict[str, tuple[str, int]]:
-    """Stream every member but `skip` into `out`, in order; return name -> (hash, size)."""
-    hashes: dict[str, tuple[str, int]] = {}
-    for info in source.infolist():
-        if info.filename == skip:
-            continue
-        if info.filename in replace:
-            data = replace[info.filename]
-            out.writestr(_copy_info(info), data)
-            hashes[info.filename] = (record_hash(hashlib.sha256(data).digest()), len(data))
-            continue
-        digest, size = hashlib.sha256(), 0
-        with (
-            source.open(info) as src,
-            out.open(_copy_info(info), "w", force_zip64=info.file_size > _ZIP64_LIMIT) as dst,
-        ):
-            while chunk := src.read(CHUNK):
-                digest.update(chunk)
-                dst.write(chunk)
-                size += len(chunk)
-        if not info.is_dir():
-            hashes[info.filename] = (record_hash(digest.digest()), size)
-    return hashes
 
 
-def _record(text: str, hashes: dict[str, tuple[str, int]], record_name: str) -> str:
-    """RECORD's rows in their order, with the hash and size of what the new wheel holds."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    listed = set()
-    for row in csv.reader(io.StringIO(text)):
-        if not row:
-            continue
-        name = row[0]
-        listed.add(name)
-        if name == record_name:
-            writer.writerow((name, "", ""))
-        elif name in hashes:
-            writer.writerow((name, *hashes[name]))
-        else:
-            writer.writerow(row)
-    if record_name not in listed:
-        writer.writerow((record_name, "", ""))
-    return out.getvalue()

@@ -22,8 +22,8 @@ import pytest
 
 from setuptools_pyo3pack.audit import audit_wheel
 from setuptools_pyo3pack.audit.repair import find_patchelf
+from setuptools_pyo3pack.compile.zig import find_cargo_zigbuild
 from setuptools_pyo3pack.errors import CommandError
-from setuptools_pyo3pack.zig import find_cargo_zigbuild
 from tests.integration.conftest import copy_example, run_tool
 from tests.unit.audit_fixtures import build_natives
 from tests.unit.test_audit_wheel import make_wheel

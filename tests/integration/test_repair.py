@@ -39,7 +39,7 @@ def system_libbz2() -> Path:
 
 
 def needs_wiring(cwd: Path) -> None:
-    """`--auditwheel` reaches the builder once cli.py and builder.py call audit.repair."""
+    """`--auditwheel` reaches the builder once the CLI and the wheel pipeline call audit.repair."""
     if "--auditwheel" not in run_tool("build", "--help", cwd=cwd).stdout:
         pytest.skip("`pyo3-pack build --auditwheel` is not wired into the CLI yet")
 

@@ -17,10 +17,10 @@ from tests.integration.conftest import copy_example, make_venv, pip_install, run
 DRIVER = """
 import sys
 from pathlib import Path
-from setuptools_pyo3pack.builder import load_project
+from setuptools_pyo3pack.project.project import load_project
 from setuptools_pyo3pack.errors import Pyo3PackError
-from setuptools_pyo3pack.sdist import build_sdist
-from setuptools_pyo3pack.settings import BuildOptions
+from setuptools_pyo3pack.sdist.sdist import build_sdist
+from setuptools_pyo3pack.config.settings import BuildOptions
 try:
     print(build_sdist(load_project(BuildOptions()), Path(sys.argv[1])))
 except Pyo3PackError as exc:

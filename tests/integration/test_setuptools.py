@@ -24,8 +24,8 @@ CP = f"cp{sys.version_info[0]}{sys.version_info[1]}"
 EXT = f".cpython-{CP[2:]}-x86_64-linux-gnu.so"
 OLDEST = "70.1.0"
 #: warnings raised from our own modules fail the run
-OUR_MODULES = ["commands", *(f"setuptools_ext.{m}" for m in (
-    "build", "crates", "develop", "dist_metadata", "hook", "projects", "wheel"))]
+OUR_MODULES = ["commands", *(f"frontends.setuptools.{m}" for m in (
+    "build", "commands", "crates", "develop", "dist_metadata", "hook", "projects", "wheel"))]
 STRICT_WARNINGS = [f"-Werror::DeprecationWarning:setuptools_pyo3pack.{m}" for m in OUR_MODULES]
 
 EXPECTED = {

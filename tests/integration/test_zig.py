@@ -14,8 +14,8 @@ import pytest
 
 from setuptools_pyo3pack.audit import audit_wheel
 from setuptools_pyo3pack.audit.policy import version_key
+from setuptools_pyo3pack.compile.zig import find_cargo_zigbuild
 from setuptools_pyo3pack.errors import CommandError
-from setuptools_pyo3pack.zig import find_cargo_zigbuild
 from tests.integration.conftest import copy_example, make_venv, pip_install, run_tool, venv_python
 from tests.integration.test_repair import GRAFTED, system_libbz2
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from setuptools_pyo3pack.interpreters import Interpreter
+from setuptools_pyo3pack.platforms.interpreter import Interpreter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

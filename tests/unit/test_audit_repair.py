@@ -12,12 +12,7 @@ from pathlib import Path
 import pytest
 
 from setuptools_pyo3pack.audit import evaluate, load_policies, parse_compatibility, read_elf
-from setuptools_pyo3pack.audit.decide import (
-    AuditMode,
-    decide,
-    parse_audit_mode,
-    repair_candidates,
-)
+from setuptools_pyo3pack.audit.decide import AuditMode, decide, parse_audit_mode, repair_candidates
 from setuptools_pyo3pack.audit.elf import ElfInfo, Libc
 from setuptools_pyo3pack.audit.errors import AuditError
 from setuptools_pyo3pack.audit.policy import find_policy

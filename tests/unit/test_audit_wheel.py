@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack.audit import AuditError, audit_wheel, retag_wheel
-from setuptools_pyo3pack.audit.wheel import retag_wheel_metadata
-from setuptools_pyo3pack.cli import main
-from setuptools_pyo3pack.wheelfile import WheelWriter
+from setuptools_pyo3pack.audit import AuditError, audit_wheel
+from setuptools_pyo3pack.frontends.cli import main
+from setuptools_pyo3pack.wheel.retag import retag_wheel, retag_wheel_metadata
+from setuptools_pyo3pack.wheel.writer import WheelWriter
 from tests.unit.audit_fixtures import Natives, build_natives
 
 DIST_INFO = "demo-1.0.dist-info"

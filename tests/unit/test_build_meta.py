@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from setuptools_pyo3pack.build_meta import CARGO_ARGS_ENV, backend_options
+from setuptools_pyo3pack.frontends.build_meta import CARGO_ARGS_ENV, backend_options
 
 
 def test_defaults_release_for_wheels_dev_for_editable(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from setuptools_pyo3pack import __version__
-from setuptools_pyo3pack.cli import main
+from setuptools_pyo3pack.frontends.cli import main
 
 BROKEN_MANIFEST = '[package]\nname = "broken"\nversion = \n'
 
@@ -200,7 +200,7 @@ def test_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_publish_builds_release_and_takes_the_registry_as_r() -> None:
-    from setuptools_pyo3pack.cli import build_parser
+    from setuptools_pyo3pack.frontends.cli import build_parser
 
     args = build_parser().parse_args(["publish", "-r", "http://127.0.0.1:9/"])
     assert args.repository_url == "http://127.0.0.1:9/"

@@ -15,14 +15,14 @@ pytest.importorskip("setuptools.command.bdist_wheel", reason="needs setuptools >
 from setuptools.dist import Distribution
 
 from setuptools_pyo3pack import cmdclass
-from setuptools_pyo3pack.commands import COMMANDS, Build, BuildRust, Install
 from setuptools_pyo3pack.errors import ConfigError
-from setuptools_pyo3pack.layout import Member
-from setuptools_pyo3pack.metadata import CoreMetadata, PackageMetadata
-from setuptools_pyo3pack.setuptools_ext import dist_metadata, hook
-from setuptools_pyo3pack.setuptools_ext.crates import RustCrate, normalize
-from setuptools_pyo3pack.setuptools_ext.wheel import wheel_tag
-from setuptools_pyo3pack.tags import WheelTag
+from setuptools_pyo3pack.frontends.setuptools import dist_metadata, hook
+from setuptools_pyo3pack.frontends.setuptools.commands import COMMANDS, Build, BuildRust, Install
+from setuptools_pyo3pack.frontends.setuptools.crates import RustCrate, normalize
+from setuptools_pyo3pack.frontends.setuptools.wheel import wheel_tag
+from setuptools_pyo3pack.fs import Member
+from setuptools_pyo3pack.platforms.tags import WheelTag
+from setuptools_pyo3pack.project.metadata import CoreMetadata, PackageMetadata
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_cmdclass_has_module_level_classes() -> None:
     assert commands == COMMANDS and commands is not COMMANDS
     for command in commands.values():
         assert "<locals>" not in command.__qualname__
-        assert command.__module__.startswith("setuptools_pyo3pack.setuptools_ext.")
+        assert command.__module__.startswith("setuptools_pyo3pack.frontends.setuptools.")
 
 
 def test_build_rust_is_a_build_sub_command_before_build_ext() -> None:

@@ -8,10 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack import config
-from setuptools_pyo3pack.config import PYO3_PACK_KEYS, CargoTarget, Crate, crate_from_metadata
+from setuptools_pyo3pack.config.settings import CargoOptions
+from setuptools_pyo3pack.config.tables import check_table, string_list
 from setuptools_pyo3pack.errors import ConfigError
-from setuptools_pyo3pack.settings import CargoOptions
+from setuptools_pyo3pack.project import cargo_metadata as config
+from setuptools_pyo3pack.project.cargo_metadata import (
+    PYO3_PACK_KEYS,
+    CargoTarget,
+    Crate,
+    crate_from_metadata,
+)
 
 from .helpers import recorded_metadata
 
@@ -134,7 +140,7 @@ WHERE = "[package.metadata.pyo3-pack] of /src/demo/Cargo.toml"
 
 def test_check_table_accepts_known_keys() -> None:
     table = {"classifier": ["A :: B"], "requires-python": ">=3.9", "scripts": {"a": "b:c"}}
-    assert config.check_table(table, PYO3_PACK_KEYS, WHERE) == []
+    assert check_table(table, PYO3_PACK_KEYS, WHERE) == []
 
 
 @pytest.mark.parametrize(
@@ -147,12 +153,12 @@ def test_check_table_accepts_known_keys() -> None:
     ],
 )
 def test_check_table_unknown_key_suggests(key: str, suggestion: str) -> None:
-    (warning,) = config.check_table({key: "x"}, PYO3_PACK_KEYS, WHERE)
+    (warning,) = check_table({key: "x"}, PYO3_PACK_KEYS, WHERE)
     assert warning == f"unknown key `{key}` in {WHERE}; did you mean `{suggestion}`?"
 
 
 def test_check_table_unknown_key_without_close_match() -> None:
-    (warning,) = config.check_table({"zzzzzz": 1}, PYO3_PACK_KEYS, WHERE)
+    (warning,) = check_table({"zzzzzz": 1}, PYO3_PACK_KEYS, WHERE)
     assert warning == f"unknown key `zzzzzz` in {WHERE}"
 
 
@@ -167,7 +173,7 @@ def test_check_table_unknown_key_without_close_match() -> None:
 )
 def test_check_table_wrong_type_names_key_and_file(key: str, value: object, expected: str) -> None:
     with pytest.raises(ConfigError) as info:
-        config.check_table({key: value}, PYO3_PACK_KEYS, WHERE)
+        check_table({key: value}, PYO3_PACK_KEYS, WHERE)
     message = str(info.value)
     assert f"`{key}`" in message
     assert "/src/demo/Cargo.toml" in message
@@ -176,9 +182,9 @@ def test_check_table_wrong_type_names_key_and_file(key: str, value: object, expe
 
 
 def test_string_list_rejects_non_strings() -> None:
-    assert config.string_list(["a", "b"], "classifier", WHERE) == ("a", "b")
+    assert string_list(["a", "b"], "classifier", WHERE) == ("a", "b")
     with pytest.raises(ConfigError, match=r"`classifier` in .* must be a list of strings"):
-        config.string_list(["a", 1], "classifier", WHERE)
+        string_list(["a", 1], "classifier", WHERE)
 
 
 def test_locate_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from setuptools_pyo3pack import freshness
-from setuptools_pyo3pack.layout import Member
+from setuptools_pyo3pack.compile import freshness
+from setuptools_pyo3pack.fs import Member
 
 
 def test_stamp_reuses_only_an_untouched_output(tmp_path: Path) -> None:

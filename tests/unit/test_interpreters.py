@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack import interpreters
+from setuptools_pyo3pack.compile import interpreters
+from setuptools_pyo3pack.compile.interpreters import ProbeCache
 from setuptools_pyo3pack.errors import InterpreterError
-from setuptools_pyo3pack.interpreters import ProbeCache
 
 from .helpers import make_interpreter
 

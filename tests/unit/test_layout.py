@@ -11,13 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack import builder, cffi_glue, layout, tags
-from setuptools_pyo3pack.bindings import Binding
-from setuptools_pyo3pack.config import Crate
+from setuptools_pyo3pack.compile import cffi_glue
+from setuptools_pyo3pack.config.settings import BuildOptions, CargoOptions
 from setuptools_pyo3pack.errors import CommandError
-from setuptools_pyo3pack.layout import Member
-from setuptools_pyo3pack.python_sources import PythonLayout
-from setuptools_pyo3pack.settings import BuildOptions, CargoOptions
+from setuptools_pyo3pack.fs import Member
+from setuptools_pyo3pack.platforms import tags
+from setuptools_pyo3pack.project.bindings import Binding
+from setuptools_pyo3pack.project.cargo_metadata import Crate
+from setuptools_pyo3pack.project.layout import PythonLayout
+from setuptools_pyo3pack.project.project import load_project
+from setuptools_pyo3pack.wheel import layout, pipeline
 
 from .helpers import make_interpreter
 
@@ -176,7 +179,7 @@ def test_bin_wheel_installs_its_script_executable(
 
     crate_dir = example_copy("hello-bin")
     monkeypatch.chdir(crate_dir)
-    project = builder.load_project(BuildOptions(cargo=CargoOptions(crate_dir / "Cargo.toml")))
+    project = load_project(BuildOptions(cargo=CargoOptions(crate_dir / "Cargo.toml")))
     assert project.binding.binding is Binding.BIN
     exe = tmp_path / "build" / "hello-bin"
     exe.parent.mkdir()
@@ -192,7 +195,7 @@ def test_bin_wheel_installs_its_script_executable(
     )
     tag = tags.universal_tag("linux_x86_64")
     wheel = tmp_path / "dist" / tags.wheel_filename(project.name, project.version, tag)
-    builder.write_wheel(project, wheel, members, [tag])
+    pipeline.write_wheel(project, wheel, members, [tag])
     assert wheel.name == "hello_bin-0.1.0-py3-none-linux_x86_64.whl"
     with zipfile.ZipFile(wheel) as archive:
         assert archive.namelist() == [

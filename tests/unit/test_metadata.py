@@ -12,11 +12,12 @@ from packaging.metadata import Metadata
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from setuptools_pyo3pack import __version__, metadata
-from setuptools_pyo3pack.config import Crate
+from setuptools_pyo3pack import __version__
 from setuptools_pyo3pack.errors import ConfigError
-from setuptools_pyo3pack.metadata import CoreMetadata
-from setuptools_pyo3pack.tags import WheelTag
+from setuptools_pyo3pack.platforms.tags import WheelTag
+from setuptools_pyo3pack.project import metadata
+from setuptools_pyo3pack.project.cargo_metadata import Crate
+from setuptools_pyo3pack.project.metadata import CoreMetadata
 
 FULL = CoreMetadata(
     name="pyo3-pure",

@@ -9,10 +9,11 @@ import pytest
 from packaging.metadata import Metadata
 from packaging.requirements import Requirement
 
-from setuptools_pyo3pack import pyproject_fields
+from setuptools_pyo3pack.config.pyproject import load_pyproject
 from setuptools_pyo3pack.errors import ConfigError
-from setuptools_pyo3pack.metadata import CoreMetadata, PackageMetadata, entry_points_text
-from setuptools_pyo3pack.pyproject_metadata import apply_project_table, load_pyproject
+from setuptools_pyo3pack.project import pyproject_fields
+from setuptools_pyo3pack.project.metadata import CoreMetadata, PackageMetadata, entry_points_text
+from setuptools_pyo3pack.project.pyproject_metadata import apply_project_table
 
 #: What `from_crate` could give for a crate with every Cargo-side field filled.
 CARGO = PackageMetadata(

@@ -13,21 +13,21 @@ from typing import Any
 import pytest
 
 from setuptools_pyo3pack.errors import ConfigError
-from setuptools_pyo3pack.sdist import (
-    LocalCrate,
-    SdistFile,
-    local_crates,
-    source_date_epoch,
-    tar_info,
-    write_tar_gz,
-)
-from setuptools_pyo3pack.sdist_manifest import (
+from setuptools_pyo3pack.sdist.manifest import (
     ManifestPlan,
     Workspace,
     rewrite_manifest,
     scan,
     toml_tables,
     toml_value,
+)
+from setuptools_pyo3pack.sdist.sdist import (
+    LocalCrate,
+    SdistFile,
+    local_crates,
+    source_date_epoch,
+    tar_info,
+    write_tar_gz,
 )
 
 if sys.version_info >= (3, 11):

@@ -9,8 +9,9 @@ from packaging.tags import Tag, sys_tags
 from packaging.utils import parse_wheel_filename
 from packaging.version import Version
 
-from setuptools_pyo3pack import interpreters, tags
-from setuptools_pyo3pack.tags import WheelTag
+from setuptools_pyo3pack.compile import interpreters
+from setuptools_pyo3pack.platforms import tags
+from setuptools_pyo3pack.platforms.tags import WheelTag
 
 from .helpers import make_interpreter
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack import credentials, registry, upload, upload_checks
-from setuptools_pyo3pack.credentials import CredentialsError, CredentialSources
-from setuptools_pyo3pack.registry import UploadError
+from setuptools_pyo3pack.upload import checks as upload_checks
+from setuptools_pyo3pack.upload import credentials, registry, upload
+from setuptools_pyo3pack.upload.credentials import CredentialsError, CredentialSources
+from setuptools_pyo3pack.upload.registry import UploadError
 
 SECRET = "pw-Zq81-secret"
 LOCAL = "http://127.0.0.1:8080/"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack.wheelfile import WheelWriter, record_hash
+from setuptools_pyo3pack.wheel.writer import WheelWriter, record_hash
 
 DIST_INFO = "demo-1.0.dist-info"
 

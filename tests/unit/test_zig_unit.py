@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack import zig
-from setuptools_pyo3pack.cargo import CargoInvocation
+from setuptools_pyo3pack.compile import zig
+from setuptools_pyo3pack.compile.cargo import CargoInvocation
 from setuptools_pyo3pack.errors import CommandError, ConfigError
 
 HOST = "x86_64-unknown-linux-gnu"

@@ -1,0 +1,1 @@
+"""Turning a project into native artifacts: interpreters, the build plan, cargo, cffi, zig."""

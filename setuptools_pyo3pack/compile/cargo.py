@@ -1,0 +1,128 @@
+"""Run cargo for one target and interpreter; artifacts come from cargo's JSON messages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import _process
+from ..config.settings import CargoOptions
+from ..errors import CommandError
+from ..platforms.interpreter import Interpreter
+from ..project.cargo_metadata import Crate
+
+
+@dataclass(frozen=True)
+class CargoInvocation:
+    argv: tuple[str, ...]
+    env: Mapping[str, str]
+    """Only the variables we add; the caller's environment is inherited."""
+    description: str
+
+
+def target_dir_for(crate: Crate, interpreter: Interpreter | None, abi3: bool) -> Path:
+    """A cargo target folder per interpreter ABI.
+
+    pyo3's build script reruns (and pyo3 recompiles) whenever PYO3_PYTHON changes; keeping
+    one folder per ABI means switching interpreters finds its own build still valid.
+    """
+    base = crate.target_directory
+    if interpreter is None:
+        return base
+    key = "abi3" if abi3 else interpreter.abi_key
+    return base / "pyo3-pack" / key
+
+
+def invocation(
+    crate: Crate,
+    options: CargoOptions,
+    *,
+    bin_name: str | None,
+    interpreter: Interpreter | None,
+    target_dir: Path,
+) -> CargoInvocation:
+    """`cargo rustc` for the lib (or one bin) with pyo3's interpreter variables set."""
+    argv = ["cargo", "rustc", "--message-format=json-render-diagnostics",
+            "--manifest-path", str(crate.manifest_path), "--target-dir", str(target_dir)]
+    argv += ["--bin", bin_name] if bin_name else ["--lib"]
+    argv += ["--profile", options.profile_name]
+    if options.target:
+        argv += ["--target", options.target]
+    argv += options.feature_args
+    argv += options.cargo_extra_args
+    rustc_args = list(options.rustc_extra_args)
+    if options.strip:
+        rustc_args += ["-C", "strip=symbols"]
+    if rustc_args:
+        argv += ["--", *rustc_args]
+    env: dict[str, str] = {}
+    if interpreter is not None:
+        python = interpreter.build_executable
+        env = {
+            "PYO3_PYTHON": python,
+            "PYTHON_SYS_EXECUTABLE": python,
+            "PYO3_BUILD_EXTENSION_MODULE": "1",
+            "PYO3_ENVIRONMENT_SIGNATURE": f"{interpreter.abi_key}-{interpreter.abiflags}",
+        }
+    what = f"bin `{bin_name}`" if bin_name else f"`{crate.name}`"
+    for_whom = f" for {interpreter.pretty_name}" if interpreter else ""
+    return CargoInvocation(tuple(argv), env, f"{what}{for_whom}")
+
+
+def run(call: CargoInvocation, crate: Crate) -> list[Path]:
+    """Run cargo, let its diagnostics reach the user, return the root package's files."""
+    env = _process.environ()
+    env.update(call.env)
+    artifacts: list[Path] = []
+    success = None
+    _process.log(f"building {call.description}")
+    with _process.streamed_stdout(call.argv, env=env, cwd=crate.root) as (process, lines):
+        for line in lines:
+            message = _parse(line)
+            if message is None:
+                continue
+            reason = message.get("reason")
+            if reason == "compiler-artifact" and _is_root(message, crate):
+                artifacts.extend(_wanted_files(message))
+            elif reason == "build-finished":
+                success = bool(message.get("success"))
+        returncode = process.wait()
+    if returncode != 0 or success is False:
+        raise CommandError(
+            f"cargo failed to build {call.description} (exit code {returncode})",
+            hint="see cargo's messages above",
+        )
+    if not artifacts:
+        raise CommandError(f"cargo reported no artifact for {call.description}")
+    return artifacts
+
+
+def _parse(line: str) -> dict[str, object] | None:
+    line = line.strip()
+    if not line.startswith("{"):
+        return None
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _is_root(message: Mapping[str, object], crate: Crate) -> bool:
+    package_id = str(message.get("package_id", ""))
+    return package_id == crate.package.get("id")
+
+
+def _wanted_files(message: Mapping[str, object]) -> list[Path]:
+    """The cdylib or executable of one target (not rlibs, not debug-info side files)."""
+    target = message.get("target")
+    kinds = target.get("kind", []) if isinstance(target, dict) else []
+    executable = message.get("executable")
+    if "bin" in kinds and isinstance(executable, str):
+        return [Path(executable)]
+    filenames = message.get("filenames")
+    if not isinstance(filenames, list):
+        return []
+    return [Path(f) for f in filenames if str(f).endswith((".so", ".dylib", ".dll", ".pyd"))]

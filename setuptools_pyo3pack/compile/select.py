@@ -1,0 +1,88 @@
+"""Which wheels to build: the interpreters the binding can serve, and each wheel's tag."""
+
+from __future__ import annotations
+
+import sysconfig
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .. import _process
+from ..config.settings import BuildOptions
+from ..errors import ConfigError, InterpreterError
+from ..platforms import tags
+from ..platforms.interpreter import Interpreter
+from ..project.project import Project
+from . import interpreters
+
+
+@dataclass(frozen=True)
+class WheelPlan:
+    """One wheel to build: for one interpreter, for the stable ABI, or for none."""
+
+    interpreter: Interpreter | None
+    tag: tags.WheelTag
+    abi3: bool = False
+
+
+def platform_tag(options: BuildOptions) -> str:
+    if options.cargo.target:
+        try:
+            return tags.platform_tag_for_target(options.cargo.target)
+        except ValueError:
+            raise ConfigError(
+                f"no wheel platform tag is known for target `{options.cargo.target}`",
+                hint="build for a Linux target, or without --target",
+            ) from None
+    return tags.platform_tag(sysconfig.get_platform())
+
+
+def supported_interpreters(
+    project: Project, candidates: Sequence[Interpreter], *, explicit: bool
+) -> list[Interpreter]:
+    """Drop interpreters the binding crate cannot build for, saying why."""
+    usable = []
+    for interpreter in candidates:
+        reason = project.binding.why_unsupported(
+            interpreter.implementation, interpreter.minor_version, interpreter.free_threaded
+        )
+        if reason is None:
+            usable.append(interpreter)
+        elif explicit:
+            raise InterpreterError(f"cannot build for {interpreter.pretty_name} "
+                                   f"({interpreter.path}): {reason}")
+        else:
+            _process.log(f"skipping {interpreter.pretty_name} ({interpreter.path}): {reason}")
+    return usable
+
+
+def select_interpreters(project: Project, specs: Sequence[str]) -> list[Interpreter]:
+    if specs:
+        found = interpreters.from_specs(specs)
+    else:
+        found, failures = interpreters.discover()
+        for path, reason in failures:
+            _process.log(f"skipping {path}: {reason}")
+        found = interpreters.one_per_abi(found)
+    usable = supported_interpreters(project, found, explicit=bool(specs))
+    if not usable:
+        binding = f"{project.binding.binding.value} {project.binding.crate_version or ''}"
+        raise InterpreterError(
+            f"no Python interpreter found that {binding.strip()} can build for",
+            hint="install one, or pass -i /path/to/python",
+        )
+    return usable
+
+
+def plan(project: Project, platform: str) -> list[WheelPlan]:
+    choice = project.binding
+    if not choice.binding.needs_interpreter:
+        return [WheelPlan(None, tags.universal_tag(platform))]
+    chosen = select_interpreters(project, project.options.interpreters)
+    if choice.is_abi3:
+        cpythons = [i for i in chosen if i.implementation == "cpython"]
+        if not cpythons:
+            raise InterpreterError("an abi3 wheel needs a CPython interpreter to build with")
+        builder = min(cpythons, key=lambda i: i.version)
+        floor = choice.abi3 or builder.minor_version
+        return [WheelPlan(builder, tags.abi3_tag(floor, platform), abi3=True)]
+    return [WheelPlan(i, tags.interpreter_tag(i, platform)) for i in chosen]

@@ -1,0 +1,1 @@
+"""Settings: the model of every option, and the one chain that resolves them."""

@@ -1,0 +1,127 @@
+"""The `pyo3-pack` command line: argparse in, one-line errors and exit codes out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import __version__
+from ..config.settings import BuildOptions
+from ..errors import Pyo3PackError
+from .distributions import build_distributions
+from .wheel_options import _add_cargo_options, _cargo_options, add_wheel_options, wheel_options
+
+if TYPE_CHECKING:
+    pass
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+def _build(args: argparse.Namespace) -> int:
+    from ..project.project import load_project
+
+    project = load_project(wheel_options(args))
+    # like maturin: an sdist too when the project is set up to build from one
+    for path in build_distributions(project, sdist=project.has_build_system and not args.no_sdist):
+        print(path)
+    return 0
+
+
+def _sdist(args: argparse.Namespace) -> int:
+    from ..project.project import load_project
+    from ..sdist.sdist import build_sdist
+
+    project = load_project(BuildOptions(
+        cargo=_cargo_options(args), bindings=args.bindings,
+        out_dir=args.out.absolute() if args.out else None,
+    ))
+    print(build_sdist(project, project.wheel_dir))
+    return 0
+
+
+def _develop(args: argparse.Namespace) -> int:
+    from ..install.develop import develop
+
+    develop(BuildOptions(cargo=_cargo_options(args), bindings=args.bindings))
+    return 0
+
+
+def _list_python(args: argparse.Namespace) -> int:
+    from ..compile import interpreters
+
+    found, failures = interpreters.discover()
+    for interpreter in found:
+        print(f"{interpreter.pretty_name:<28} {interpreter.path}")
+    for path, reason in failures:
+        print(f"{'(unusable)':<28} {path}: {reason}")
+    if not found:
+        print("pyo3-pack: no Python interpreter found on PATH or in pyenv", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pyo3-pack",
+        description="Build and publish Rust crates with pyo3, rust-cpython or cffi bindings, "
+        "and Rust binaries, as Python packages.",
+    )
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = commands.add_parser("build", help="build wheels for every supported interpreter")
+    add_wheel_options(build)
+    build.set_defaults(handler=_build)
+
+    develop = commands.add_parser(
+        "develop", help="build and install the crate into the active virtualenv"
+    )
+    _add_cargo_options(develop)
+    develop.set_defaults(handler=_develop)
+
+    sdist = commands.add_parser("sdist", help="build a source distribution (.tar.gz)")
+    sdist.add_argument("-o", "--out", type=Path, metavar="DIR",
+                       help="where the sdist goes (default: <cargo target dir>/wheels)")
+    _add_cargo_options(sdist)
+    sdist.set_defaults(handler=_sdist)
+
+    list_python = commands.add_parser("list-python", help="list the Python interpreters found")
+    list_python.set_defaults(handler=_list_python)
+
+    from ..audit.command import register as register_audit
+    from .upload_cli import register as register_upload
+
+    register_upload(commands)
+    register_audit(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except Pyo3PackError as exc:
+        print(f"pyo3-pack: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("pyo3-pack: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""`build_rust`, a real `build` sub-command, and the `build`/`install` commands that run it.
+
+build_rust compiles each crate for the interpreter running setup.py and puts the native files
+where setuptools packs them: extension modules into build_lib (or next to the Python sources
+for in-place and editable builds), binaries into the scripts folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from setuptools import Command
+from setuptools.command.build import build
+from setuptools.command.install import install
+from setuptools.errors import ExecError, OptionError, SetupError
+
+from ... import _process
+from ...errors import CommandError, Pyo3PackError
+from ...fs import Member
+from .crates import RustCrate
+from .projects import BuildRequest, CrateBuild, compile_members, load, planned_members
+
+if TYPE_CHECKING:
+    from setuptools._distutils.cmd import Command as BaseCommand
+    from setuptools._distutils.dist import Distribution as BaseDistribution
+
+#: Written in build_base: the files build_rust put into the source tree, for `clean`.
+IN_PLACE_RECORD = "pyo3-pack-in-place.txt"
+
+
+@contextmanager
+def setuptools_errors() -> Iterator[None]:
+    """Our errors as the distutils errors setuptools prints as one `error: ...` line."""
+    try:
+        yield
+    except CommandError as error:
+        raise ExecError(str(error)) from None
+    except Pyo3PackError as error:
+        raise SetupError(str(error)) from None
+
+
+def rust_crates(dist: BaseDistribution) -> tuple[RustCrate, ...]:
+    """The crates the finalize hook found for this distribution (none: not ours)."""
+    value = getattr(dist, "rust_crates", None)
+    return value if isinstance(value, tuple) else ()
+
+
+def _uses_rust(command: BaseCommand) -> bool:
+    return bool(rust_crates(command.distribution))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one native file goes: `output` as setuptools expects it, and the in-place copy."""
+
+    member: Member
+    output: Path
+    in_place: Path | None = None
+
+    @property
+    def written(self) -> Path:
+        return self.in_place or self.output
+
+
+class BuildRust(Command):
+    """Compile the Rust crates with cargo (a `build` sub-command)."""
+
+    description = "build Rust extension modules and binaries with cargo"
+    user_options: ClassVar[list[tuple[str, str | None, str]]] = [
+        ("build-lib=", "b", "directory for the extension modules"),
+        ("inplace", "i", "put the extension modules next to the Python sources"),
+        ("debug", "g", "build with cargo's `dev` profile"),
+        ("release", None, "build with cargo's `release` profile (the default for wheels)"),
+        ("target=", None, "Rust target triple to build for"),
+        ("features=", None, "cargo features to activate, comma separated"),
+    ]
+    boolean_options: ClassVar[list[str]] = ["inplace", "debug", "release"]
+
+    def initialize_options(self) -> None:
+        self.build_lib: str | None = None
+        self.build_scripts: str | None = None
+        self.build_base: str | None = None
+        self.inplace = False
+        self.editable_mode = False
+        self.debug: bool | None = None
+        self.release: bool | None = None
+        self.target: str | None = None
+        self.features: str | list[str] | None = None
+        self._builds: list[CrateBuild] | None = None
+        self._placements: list[Placement] | None = None
+
+    def finalize_options(self) -> None:
+        self.set_undefined_options(
+            "build",
+            ("build_lib", "build_lib"),
+            ("build_scripts", "build_scripts"),
+            ("build_base", "build_base"),
+            ("debug", "debug"),
+        )
+        if self.debug and self.release:
+            raise OptionError("build_rust: pass --debug or --release, not both")
+
+    @property
+    def in_place(self) -> bool:
+        return bool(self.inplace or self.editable_mode)
+
+    def request(self) -> BuildRequest:
+        features = self.features or ()
+        if isinstance(features, str):
+            features = features.replace(",", " ").split()
+        profile = "release" if self.release else "dev" if self.debug else None
+        return BuildRequest(profile, self.in_place, self.target, tuple(features))
+
+    def crate_builds(self) -> list[CrateBuild]:
+        """Every crate, loaded (cargo metadata) and planned for this interpreter; no compiling."""
+        if self._builds is None:
+            root, request = Path.cwd(), self.request()
+            with setuptools_errors():
+                self._builds = [load(c, root, request) for c in rust_crates(self.distribution)]
+        return self._builds
+
+    def run(self) -> None:
+        placements: list[Placement] = []
+        for crate_build in self.crate_builds():
+            with setuptools_errors():
+                members = compile_members(crate_build)
+            placed = self._place(crate_build, members)
+            for placement in placed:
+                _write(placement)
+            placements += placed
+        self._placements = placements
+        self._remember_in_place(placements)
+
+    def placements(self) -> list[Placement]:
+        if self._placements is not None:
+            return self._placements
+        with setuptools_errors():
+            return [p for b in self.crate_builds() for p in self._place(b, planned_members(b))]
+
+    # -- the SubCommand protocol: answered from the plan, cargo does not run --
+
+    def get_source_files(self) -> list[str]:
+        return []
+
+    def get_outputs(self) -> list[str]:
+        return [str(p.output) for p in self.placements()]
+
+    def get_output_mapping(self) -> dict[str, str]:
+        return {str(p.output): str(p.in_place) for p in self.placements() if p.in_place}
+
+    def script_files(self) -> list[Path]:
+        """The binaries, as built into the scripts folder."""
+        assert self.build_scripts is not None
+        scripts = Path(self.build_scripts)
+        return [p.output for p in self.placements() if p.output.parent == scripts]
+
+    # -- where each file goes --
+
+    def _place(self, crate_build: CrateBuild, members: list[Member]) -> list[Placement]:
+        assert self.build_lib is not None and self.build_scripts is not None
+        build_lib, scripts = Path(self.build_lib), Path(self.build_scripts)
+        placed = []
+        for member in members:
+            name = member.archive_name
+            if name.startswith(crate_build.scripts_prefix):
+                placed.append(Placement(member, scripts / name.rsplit("/", 1)[-1]))
+            elif not self.in_place:
+                placed.append(Placement(member, build_lib / name))
+            elif crate_build.top_level_in_place:
+                # no Python package to hold it: the module itself is importable in place
+                if member.executable:
+                    filename = name.rsplit("/", 1)[-1]
+                    placed.append(Placement(member, build_lib / filename,
+                                            self._package_dir("") / filename))
+            else:
+                package, _, filename = name.rpartition("/")
+                in_place = self._package_dir(package.replace("/", ".")) / filename
+                placed.append(Placement(member, build_lib / name, in_place))
+        return placed
+
+    def _package_dir(self, package: str) -> Path:
+        build_py = self.get_finalized_command("build_py")
+        return Path(build_py.get_package_dir(package) or os.curdir)
+
+    def _remember_in_place(self, placements: list[Placement]) -> None:
+        written = [p.in_place for p in placements if p.in_place is not None]
+        if not written or self.build_base is None:
+            return
+        record = Path(self.build_base) / IN_PLACE_RECORD
+        known = read_in_place_record(record)
+        known += [os.path.relpath(p) for p in written if os.path.relpath(p) not in known]
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text("".join(f"{line}\n" for line in known), encoding="utf-8")
+
+
+def read_in_place_record(record: Path) -> list[str]:
+    if not record.is_file():
+        return []
+    return [line for line in record.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _write(placement: Placement) -> None:
+    from ...fs import copy_into_tree
+
+    member, destination = placement.member, placement.written
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    if member.source is not None and member.executable:
+        copy_into_tree(member.source, destination)  # unlinks first: a running process keeps it
+    elif member.source is not None:
+        shutil.copyfile(member.source, destination)
+    else:
+        destination.write_text(member.text or "", encoding="utf-8")
+    if placement.in_place is not None:
+        _process.log(f"wrote {os.path.relpath(destination)}")
+
+
+def _build_rust_first(sub_commands: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    names = [name for name, _ in sub_commands]
+    at = names.index("build_ext") if "build_ext" in names else len(names)
+    return [*sub_commands[:at], ("build_rust", _uses_rust), *sub_commands[at:]]
+
+
+class Build(build):
+    """setuptools' `build`, with `build_rust` among its sub-commands."""
+
+    sub_commands = _build_rust_first(build.sub_commands)
+
+    def finalize_options(self) -> None:
+        pure_default = self.build_lib is None
+        super().finalize_options()
+        if pure_default and _uses_rust(self) and not self.distribution.has_ext_modules():
+            # native modules: stage per platform and interpreter, as build_ext would
+            self.build_lib = self.build_platlib
+
+
+class InstallRust(Command):
+    """Install the binaries `build_rust` built into the scripts folder."""
+
+    description = "install the Rust binaries into the scripts folder"
+    user_options: ClassVar[list[tuple[str, str | None, str]]] = [
+        ("install-dir=", "d", "directory to install the binaries to"),
+        ("skip-build", None, "do not run build_rust"),
+    ]
+    boolean_options: ClassVar[list[str]] = ["skip-build"]
+
+    def initialize_options(self) -> None:
+        self.install_dir: str | None = None
+        self.skip_build: bool | None = None
+        self.outfiles: list[str] = []
+
+    def finalize_options(self) -> None:
+        self.set_undefined_options(
+            "install", ("install_scripts", "install_dir"), ("skip_build", "skip_build")
+        )
+
+    def run(self) -> None:
+        if not self.skip_build:
+            self.run_command("build_rust")
+        build_rust = self.get_finalized_command("build_rust")
+        assert isinstance(build_rust, BuildRust) and self.install_dir is not None
+        for script in build_rust.script_files():
+            target = Path(self.install_dir) / script.name
+            self.mkpath(str(target.parent))
+            self.copy_file(str(script), str(target))
+            os.chmod(target, 0o755)
+            self.outfiles.append(str(target))
+
+    def get_outputs(self) -> list[str]:
+        return self.outfiles
+
+    def get_inputs(self) -> list[str]:
+        build_rust = self.get_finalized_command("build_rust")
+        assert isinstance(build_rust, BuildRust)
+        return [str(path) for path in build_rust.script_files()]
+
+
+def _has_lib(command: install) -> bool:
+    """install_lib runs for Python modules, C extensions, and now native Rust modules too."""
+    return bool(command.has_lib() or _uses_rust(command))
+
+
+class Install(install):
+    """setuptools' `install`: native modules go to platlib, Rust binaries to scripts."""
+
+    sub_commands: ClassVar[list[tuple[str, Any]]] = [
+        *[(n, _has_lib if n == "install_lib" else p) for n, p in install.sub_commands],
+        ("install_rust", _uses_rust),
+    ]
+
+    def finalize_options(self) -> None:
+        pure_default = self.install_lib is None
+        super().finalize_options()
+        if pure_default and _uses_rust(self) and not self.distribution.has_ext_modules():
+            self.install_lib = self.install_libbase = self.install_platlib

@@ -1,0 +1,1 @@
+"""Installing a build into a virtualenv for development."""

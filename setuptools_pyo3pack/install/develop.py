@@ -1,0 +1,157 @@
+"""`develop`: build for the active virtualenv and install the result into it."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import os
+from pathlib import Path
+
+from .. import _process
+from ..compile import freshness, interpreters
+from ..compile.select import plan, platform_tag
+from ..config.settings import BuildOptions
+from ..errors import EnvironmentNotFound
+from ..platforms.interpreter import Interpreter
+from ..platforms.tags import normalize_dist_name
+from ..project.project import Project, load_project
+from ..wheel.pipeline import build_editable_wheel, build_wheel
+
+
+def active_virtualenv() -> Path:
+    """The virtualenv to install into: the activated one, or VIRTUAL_ENV."""
+    value = os.environ.get("VIRTUAL_ENV") or os.environ.get("CONDA_PREFIX")
+    if not value:
+        raise EnvironmentNotFound(
+            "develop needs a virtualenv, and none is active",
+            hint="create one with `python -m venv .venv`, then `. .venv/bin/activate` "
+            "or set VIRTUAL_ENV",
+        )
+    root = Path(value)
+    python = root / "bin" / "python"
+    if not python.exists():
+        raise EnvironmentNotFound(
+            f"VIRTUAL_ENV points to {root}, which has no bin/python",
+            hint="activate an existing virtualenv or create one with `python -m venv`",
+        )
+    return root
+
+
+def develop(options: BuildOptions) -> Path:
+    """Build the crate for the virtualenv's interpreter and install it there."""
+    venv = active_virtualenv()
+    interpreter = interpreters.probe_one(str(venv / "bin" / "python"))
+    # an install into this machine's venv needs no portable platform tag: skip the audit
+    options = dataclasses.replace(
+        options, interpreters=(interpreter.path,), compress=False, skip_audit=True
+    )
+    project = load_project(options)
+    (item,) = plan(project, platform_tag(project.options))
+    # a fixed folder, so an unchanged wheel is recognised and not rebuilt
+    out_dir = project.crate.target_directory / "pyo3-pack" / "develop"
+    if project.layout.mixed:
+        wheel = build_editable_wheel(project, item, out_dir)
+    else:
+        wheel = build_wheel(project, item, out_dir)
+    installed = _install_stamp(project, venv)
+    key = f"{wheel}|{freshness.file_state(wheel)}"
+    if installed.reusable(key) is not None:
+        _process.log(f"{project.name} {project.version} in {venv} is up to date")
+        return venv
+    uninstall(project.name, interpreter)
+    record = install_wheel(wheel, interpreter)
+    installed.record(key, record)
+    _process.log(f"installed {project.name} {project.version} into {venv}")
+    return venv
+
+
+def _install_stamp(project: Project, venv: Path) -> freshness.Stamp:
+    """Remembers which wheel went into which venv; valid while its RECORD is untouched."""
+    return freshness.stamp_for(project.crate.target_directory, "develop", str(venv.resolve()))
+
+
+
+
+
+
+
+
+def _site_dirs(interpreter: Interpreter) -> list[Path]:
+    dirs = {interpreter.paths["platlib"], interpreter.paths["purelib"]}
+    return [Path(d) for d in sorted(dirs)]
+
+
+def uninstall(name: str, interpreter: Interpreter) -> None:
+    """Remove an earlier install of `name` (ours or pip's) using its RECORD.
+
+    Files are unlinked rather than overwritten, so a process that still has the old
+    native module mapped keeps running.
+    """
+    wanted = normalize_dist_name(name)
+    for site in _site_dirs(interpreter):
+        if not site.is_dir():
+            continue
+        for dist_info in site.glob("*.dist-info"):
+            if normalize_dist_name(dist_info.name.split("-")[0]) != wanted:
+                continue
+            _remove_recorded(site, dist_info)
+
+
+def _remove_recorded(site: Path, dist_info: Path) -> None:
+    record = dist_info / "RECORD"
+    parents: set[Path] = set()
+    if record.is_file():
+        with open(record, newline="", encoding="utf-8") as handle:
+            for row in csv.reader(handle):
+                if not row:
+                    continue
+                path = Path(os.path.normpath(site / row[0]))
+                if path.is_file() or path.is_symlink():
+                    path.unlink()
+                    parents.add(path.parent)
+    for leftover in sorted(dist_info.rglob("*"), reverse=True):
+        leftover.unlink() if not leftover.is_dir() else leftover.rmdir()
+    dist_info.rmdir()
+    for parent in sorted(parents, key=lambda p: len(p.parts), reverse=True):
+        _remove_empty(parent, stop=site)
+
+
+def _remove_empty(folder: Path, stop: Path) -> None:
+    while folder != stop and stop in folder.parents:
+        pycache = folder / "__pycache__"
+        if pycache.is_dir() and all(p.suffix == ".pyc" for p in pycache.iterdir()):
+            for pyc in pycache.iterdir():
+                pyc.unlink()
+            pycache.rmdir()
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def install_wheel(wheel: Path, interpreter: Interpreter) -> Path:
+    """Install with pypa/installer; returns the installed RECORD."""
+    # imported here: only develop needs the installer library
+    from installer import install
+    from installer.destinations import SchemeDictionaryDestination
+    from installer.sources import WheelFile
+
+    paths = interpreter.paths
+    scheme = {
+        "purelib": paths["purelib"],
+        "platlib": paths["platlib"],
+        "headers": os.path.join(paths["include"], "site"),
+        "scripts": paths["scripts"],
+        "data": paths["data"],
+    }
+    destination = SchemeDictionaryDestination(
+        scheme, interpreter=interpreter.path, script_kind="posix"
+    )
+    with WheelFile.open(wheel) as source:
+        install(source, destination, {"INSTALLER": b"pyo3-pack\n"})
+        dist_info = source.dist_info_dir
+    return Path(paths["platlib"]) / dist_info / "RECORD"
+
+
+__all__ = ["develop", "install_wheel", "uninstall"]

@@ -1,0 +1,1 @@
+"""A resolved project: the crate as cargo describes it, its binding, layout and metadata."""

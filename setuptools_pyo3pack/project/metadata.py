@@ -1,0 +1,205 @@
+"""Core Metadata 2.4 (METADATA / PKG-INFO), WHEEL and entry_points.txt."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.utils import formataddr
+from pathlib import Path
+
+from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
+from .. import __version__
+from ..config.tables import check_table, string_list
+from ..errors import ConfigError
+from ..platforms.tags import WheelTag
+from .cargo_metadata import PYO3_PACK_KEYS, Crate, python_version
+
+GENERATOR = f"setuptools-pyo3pack ({__version__})"
+
+_README_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".rst": "text/x-rst"}
+_PERSON = re.compile(r"^\s*(?P<name>[^<]*?)\s*(?:<(?P<email>[^>]+)>)?\s*$")
+_URL_LABELS = (("homepage", "Homepage"), ("repository", "Source Code"),
+               ("documentation", "Documentation"))
+
+
+@dataclass(frozen=True)
+class CoreMetadata:
+    """The fields of a METADATA file; multi-use fields are tuples."""
+
+    name: str
+    version: str
+    summary: str | None = None
+    description: str | None = None
+    description_content_type: str | None = None
+    keywords: tuple[str, ...] = ()
+    author: str | None = None
+    author_email: str | None = None
+    maintainer: str | None = None
+    maintainer_email: str | None = None
+    license_expression: str | None = None
+    license: str | None = None
+    license_files: tuple[str, ...] = ()
+    classifiers: tuple[str, ...] = ()
+    requires_dist: tuple[str, ...] = ()
+    requires_python: str | None = None
+    project_urls: tuple[tuple[str, str], ...] = ()
+    provides_extra: tuple[str, ...] = ()
+
+    def render(self) -> str:
+        lines = ["Metadata-Version: 2.4", f"Name: {self.name}", f"Version: {self.version}"]
+
+        def one(key: str, value: str | None) -> None:
+            if value:
+                # a newline would end the header block early; fold it as RFC 822 allows
+                lines.append(f"{key}: " + "\n        ".join(value.splitlines()))
+
+        def many(key: str, values: tuple[str, ...]) -> None:
+            lines.extend(f"{key}: {value}" for value in values)
+
+        one("Summary", " ".join(self.summary.split()) if self.summary else None)
+        if self.keywords:
+            one("Keywords", ",".join(self.keywords))
+        one("Author", self.author)
+        one("Author-email", self.author_email)
+        one("Maintainer", self.maintainer)
+        one("Maintainer-email", self.maintainer_email)
+        one("License-Expression", self.license_expression)
+        one("License", self.license)
+        many("License-File", self.license_files)
+        many("Classifier", self.classifiers)
+        many("Requires-Dist", self.requires_dist)
+        one("Requires-Python", self.requires_python)
+        many("Project-URL", tuple(f"{label}, {url}" for label, url in self.project_urls))
+        many("Provides-Extra", self.provides_extra)
+        one("Description-Content-Type", self.description_content_type)
+        text = "\n".join(lines) + "\n"
+        if self.description:
+            text += "\n" + self.description
+            if not self.description.endswith("\n"):
+                text += "\n"
+        return text
+
+
+@dataclass(frozen=True)
+class PackageMetadata:
+    """METADATA plus what else the dist-info needs (entry points, license file sources)."""
+
+    core: CoreMetadata
+    console_scripts: Mapping[str, str] = field(default_factory=dict)
+    license_sources: Mapping[str, Path] = field(default_factory=dict)
+    """Archive name under `.dist-info/licenses/` -> file on disk."""
+    warnings: tuple[str, ...] = ()
+    gui_scripts: Mapping[str, str] = field(default_factory=dict)
+    entry_points: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Other entry-point groups: group -> {name: object reference}."""
+
+    def entry_points_text(self) -> str | None:
+        return entry_points_text(self.console_scripts, self.gui_scripts, self.entry_points)
+
+
+def split_people(people: list[str]) -> tuple[str | None, str | None]:
+    """Cargo's `Name <email>` strings as Author and Author-email fields."""
+    names, emails = [], []
+    for person in people:
+        match = _PERSON.match(person)
+        if not match:
+            continue
+        name, email = match.group("name"), match.group("email")
+        if email:
+            emails.append(formataddr((name, email)) if name else email)
+        elif name:
+            names.append(name)
+    return (", ".join(names) or None, ", ".join(emails) or None)
+
+
+def readme_content_type(path: Path) -> str:
+    return _README_TYPES.get(path.suffix.lower(), "text/plain")
+
+
+def license_fields(value: str | None) -> tuple[str | None, str | None]:
+    """Cargo's `license` is SPDX: License-Expression when valid, else the plain License text."""
+    if not value:
+        return None, None
+    try:
+        return str(canonicalize_license_expression(value.replace("/", " OR "))), None
+    except InvalidLicenseExpression:
+        return None, value
+
+
+def from_crate(crate: Crate) -> PackageMetadata:
+    """Metadata from Cargo.toml alone (the foundation's zero-config case)."""
+    package = crate.package
+    where = f"[package.metadata.pyo3-pack] of {crate.manifest_path}"
+    table = crate.pyo3_pack_table
+    warnings = check_table(table, PYO3_PACK_KEYS, where)
+    author, author_email = split_people(list(package.get("authors") or []))
+    expression, license_text = license_fields(package.get("license"))
+    description, content_type = _readme(crate)
+    urls = [(label, package[key]) for key, label in _URL_LABELS if package.get(key)]
+    urls += [(str(k), str(v)) for k, v in (table.get("project-url") or {}).items()]
+    license_sources = {}
+    if package.get("license_file"):
+        license_path = crate.root / package["license_file"]
+        if not license_path.is_file():
+            raise ConfigError(f"license-file {license_path} named in {crate.manifest_path} "
+                              "does not exist")
+        license_sources[license_path.name] = license_path
+    core = CoreMetadata(
+        name=crate.name,
+        version=python_version(crate),
+        summary=package.get("description"),
+        description=description,
+        description_content_type=content_type,
+        keywords=tuple(package.get("keywords") or ()),
+        author=author,
+        author_email=author_email,
+        maintainer=table.get("maintainer"),
+        maintainer_email=table.get("maintainer-email"),
+        license_expression=expression,
+        license=license_text,
+        license_files=tuple(f"{name}" for name in license_sources),
+        classifiers=string_list(table.get("classifier", []), "classifier", where),
+        requires_dist=string_list(table.get("requires-dist", []), "requires-dist", where),
+        requires_python=table.get("requires-python"),
+        project_urls=tuple(urls),
+    )
+    scripts = dict(table.get("scripts") or {})
+    for name, target in scripts.items():
+        if not isinstance(target, str) or ":" not in target:
+            raise ConfigError(f"script `{name}` in {where} must be \"module.path:function\"")
+    return PackageMetadata(core, scripts, license_sources, tuple(warnings))
+
+
+def _readme(crate: Crate) -> tuple[str | None, str | None]:
+    readme = crate.package.get("readme")
+    if not readme:
+        return None, None
+    path = crate.root / readme
+    try:
+        return path.read_text(encoding="utf-8"), readme_content_type(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"cannot read readme {path} named in {crate.manifest_path}: {exc}"
+        ) from None
+
+
+def wheel_file(tags: list[WheelTag]) -> str:
+    lines = ["Wheel-Version: 1.0", f"Generator: {GENERATOR}", "Root-Is-Purelib: false"]
+    for tag in tags:
+        lines.extend(f"Tag: {t}" for t in tag.expanded())
+    return "\n".join(lines) + "\n"
+
+
+def entry_points_text(
+    console: Mapping[str, str], gui: Mapping[str, str], other: Mapping[str, Mapping[str, str]]
+) -> str | None:
+    """entry_points.txt: one section per non-empty group, groups and names sorted."""
+    groups = {**other, "console_scripts": console, "gui_scripts": gui}
+    sections = [
+        f"[{group}]\n" + "".join(f"{name} = {target}\n" for name, target in sorted(items.items()))
+        for group, items in sorted(groups.items())
+        if items
+    ]
+    return "\n".join(sections) or None

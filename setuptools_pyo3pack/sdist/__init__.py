@@ -1,0 +1,1 @@
+"""Source distributions that build on their own."""

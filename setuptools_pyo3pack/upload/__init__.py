@@ -1,0 +1,1 @@
+"""Checking built files and uploading them to a registry (twine underneath)."""

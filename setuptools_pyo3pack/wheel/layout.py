@@ -1,0 +1,95 @@
+"""What goes where inside a wheel: pure decisions over names and artifacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..compile.cffi_glue import loader as cffi_loader
+from ..errors import CommandError
+from ..fs import Member
+from ..platforms.interpreter import Interpreter
+from ..project.bindings import Binding
+
+if TYPE_CHECKING:
+    from ..project.layout import PythonLayout
+
+
+def init_py(module: str) -> str:
+    """The package `__init__` re-exporting the native module, so `import module` works."""
+    return (
+        f"from .{module} import *\n"
+        "\n"
+        f"__doc__ = {module}.__doc__\n"
+        f'if hasattr({module}, "__all__"):\n'
+        f"    __all__ = {module}.__all__\n"
+    )
+
+
+def extension_filename(module: str, interpreter: Interpreter, abi3: bool) -> str:
+    """The native module's file name as the target interpreter will look for it."""
+    if abi3:
+        return f"{module}.abi3.so"
+    return f"{module}{interpreter.ext_suffix}"
+
+
+def single_library(artifacts: list[Path], what: str) -> Path:
+    libraries = [a for a in artifacts if a.suffix in (".so", ".dylib", ".dll", ".pyd")]
+    if len(libraries) != 1:
+        found = ", ".join(str(a) for a in artifacts) or "nothing"
+        raise CommandError(f"expected one shared library from cargo for {what}, got {found}")
+    return libraries[0]
+
+
+def extension_members(
+    layout: PythonLayout, library: Path, interpreter: Interpreter, abi3: bool
+) -> list[Member]:
+    """The native module; a pure project also gets a package that re-exports it."""
+    filename = extension_filename(layout.native_name, interpreter, abi3)
+    members = [Member(f"{layout.native_dir}/{filename}", source=library, executable=True)]
+    if not layout.mixed and "." not in layout.module_name:
+        package = layout.native_dir
+        members.append(Member(f"{package}/__init__.py", text=init_py(layout.native_name)))
+        stub = layout.stub()
+        if stub is not None:
+            members.append(Member(f"{package}/__init__.pyi", source=stub))
+            members.append(Member(f"{package}/py.typed", text=""))
+    return members
+
+
+def cffi_members(layout: PythonLayout, library: Path, ffi_source: str) -> list[Member]:
+    """The cdylib, cffi's `ffi.py` and a loader, as one package importable as the module."""
+    package = layout.native_package
+    return [
+        Member(f"{package}/__init__.py", text=cffi_loader(library.name)),
+        Member(f"{package}/ffi.py", text=ffi_source),
+        Member(f"{package}/{library.name}", source=library, executable=True),
+    ]
+
+
+def binary_members(data_dir: str, executables: list[Path]) -> list[Member]:
+    """Binaries go to `<dist>.data/scripts/`, which installers put on the venv's PATH."""
+    return [
+        Member(f"{data_dir}/scripts/{exe.name}", source=exe, executable=True)
+        for exe in sorted(executables)
+    ]
+
+
+def native_members(
+    binding: Binding,
+    *,
+    layout: PythonLayout,
+    data_dir: str,
+    artifacts: list[Path],
+    interpreter: Interpreter | None,
+    abi3: bool,
+    ffi_source: str | None = None,
+) -> list[Member]:
+    if binding is Binding.BIN:
+        return binary_members(data_dir, artifacts)
+    library = single_library(artifacts, layout.module_name)
+    if binding is Binding.CFFI:
+        assert ffi_source is not None
+        return cffi_members(layout, library, ffi_source)
+    assert interpreter is not None
+    return extension_members(layout, library, interpreter, abi3)

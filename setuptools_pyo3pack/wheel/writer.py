@@ -1,0 +1,97 @@
+"""A streaming wheel writer: hashes while writing, RECORD last, atomic rename into place."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import os
+import stat
+import tempfile
+import zipfile
+from pathlib import Path
+from types import TracebackType
+
+from ..fs import CHUNK, fixed_date_time
+
+
+def record_hash(digest: bytes) -> str:
+    return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+class WheelWriter:
+    """Write a wheel member by member; `close()` adds RECORD and renames the file into place.
+
+    Used as a context manager: an exception inside the block deletes the temporary file, so
+    a failed build never leaves a partial wheel behind.
+    """
+
+    def __init__(self, path: Path, dist_info: str, *, compress: bool = True) -> None:
+        self.path = path
+        self.dist_info = dist_info
+        self.records: list[tuple[str, str, int]] = []
+        self._date_time = fixed_date_time()
+        self._compression = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        self._tmp = Path(tmp)
+        self._zip = zipfile.ZipFile(self._tmp, "w", compression=self._compression)
+
+    def __enter__(self) -> WheelWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
+
+    def _info(self, name: str, executable: bool) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self._date_time)
+        mode = 0o755 if executable else 0o644
+        info.external_attr = (stat.S_IFREG | mode) << 16
+        info.compress_type = self._compression
+        return info
+
+    def add_file(self, name: str, source: Path, *, executable: bool | None = None) -> None:
+        """Stream `source` into the archive as `name`, hashing on the way."""
+        if executable is None:
+            executable = bool(source.stat().st_mode & 0o111)
+        digest = hashlib.sha256()
+        size = 0
+        with open(source, "rb") as src, self._zip.open(self._info(name, executable), "w") as dst:
+            while chunk := src.read(CHUNK):
+                digest.update(chunk)
+                dst.write(chunk)
+                size += len(chunk)
+        self.records.append((name, record_hash(digest.digest()), size))
+
+    def add_bytes(self, name: str, data: bytes | str, *, executable: bool = False) -> None:
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        self._zip.writestr(self._info(name, executable), payload)
+        self.records.append((name, record_hash(hashlib.sha256(payload).digest()), len(payload)))
+
+    def record_text(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerows((name, digest, size) for name, digest, size in self.records)
+        writer.writerow((f"{self.dist_info}/RECORD", "", ""))
+        return out.getvalue()
+
+    def close(self) -> None:
+        record = self.record_text().encode("utf-8")
+        self._zip.writestr(self._info(f"{self.dist_info}/RECORD", False), record)
+        self._zip.close()
+        os.chmod(self._tmp, 0o644)
+        os.replace(self._tmp, self.path)
+
+    def discard(self) -> None:
+        self._zip.close()
+        self._tmp.unlink(missing_ok=True)
