@@ -367,7 +367,7 @@ BIG_BYTES = 500 * 10**6
 PACK_SCRIPT = """
 import sys
 from pathlib import Path
-from setuptools_pyo3pack.wheelfile import WheelWriter
+from setuptools_pyo3pack.wheel.writer import WheelWriter
 with WheelWriter(Path(sys.argv[2]), "big-0.1.dist-info") as wheel:
     wheel.add_file("big/big.cpython-312-x86_64-linux-gnu.so", Path(sys.argv[1]))
 """
