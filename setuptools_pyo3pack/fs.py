@@ -1,31 +1,51 @@
-"""Files on their way into an archive or a folder: members, timestamps, atomic replacement."""
+"""Files on their way into an archive or a folder: members, timestamps, atomic replacement.
+
+Every output (wheel, sdist, stamp, cache, a module copied into the source tree) reaches its
+final name through `atomic_path`: written under a temporary name in the same folder, then
+renamed. A reader sees the old file or the new one, never half of one, and a failure (or an
+interrupt) leaves no partial file behind.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError
 
+#: Bytes read or written at a time when streaming files.
+CHUNK = 1 << 20
+#: The earliest time a zip file can hold (1980-01-01).
+ZIP_EPOCH = 315532800
+
 
 @dataclass(frozen=True)
 class Member:
-    """One file of the wheel: from disk (`source`) or generated (`text`)."""
+    """One file of a wheel, an sdist or an install: from disk (`source`) or in memory (`data`).
+
+    `archive_name` is the `/`-separated path inside the archive (or below the destination
+    folder).
+    """
 
     archive_name: str
     source: Path | None = None
-    text: str | None = None
+    data: str | bytes | None = None
     executable: bool = False
 
-
-CHUNK = 1 << 20
-
-
-#: The earliest time a zip file can hold (1980-01-01).
-ZIP_EPOCH = 315532800
+    def read_bytes(self) -> bytes:
+        """The member's content (a file member is read whole: use `source` to stream)."""
+        if self.source is not None:
+            return self.source.read_bytes()
+        if isinstance(self.data, str):
+            return self.data.encode("utf-8")
+        return self.data or b""
 
 
 def fixed_date_time() -> tuple[int, int, int, int, int, int]:
@@ -43,13 +63,48 @@ def fixed_date_time() -> tuple[int, int, int, int, int, int]:
     return time.gmtime(max(epoch, ZIP_EPOCH))[:6]
 
 
+@contextmanager
+def atomic_path(path: Path, *, mode: int = 0o644, unlink_first: bool = False) -> Iterator[Path]:
+    """A temporary path next to `path`; on success it is renamed to `path`, else deleted.
+
+    `unlink_first` removes the old file before the rename, so a process that has it mapped
+    (a running interpreter with the old native module) keeps its copy intact.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, mode)
+        if unlink_first and (path.exists() or path.is_symlink()):
+            path.unlink()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, data: str | bytes, *, mode: int = 0o644) -> None:
+    """Replace `path` with `data` (text as UTF-8), atomically."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_path(path, mode=mode) as tmp:
+        tmp.write_bytes(payload)
+
+
 def copy_into_tree(source: Path, destination: Path) -> None:
-    """Replace `destination` by unlinking it first: a running interpreter that has the old
-    library mapped keeps its copy instead of crashing on a file changed under it."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    if destination.exists() or destination.is_symlink():
-        destination.unlink()
-    tmp = destination.with_name(f".{destination.name}.tmp")
-    shutil.copyfile(source, tmp)
-    os.chmod(tmp, 0o755)
-    os.replace(tmp, destination)
+    """Replace `destination` with a copy of `source`, unlinking the old file first: a running
+    interpreter that has the old library mapped keeps its copy instead of crashing."""
+    with atomic_path(destination, mode=0o755, unlink_first=True) as tmp:
+        shutil.copyfile(source, tmp)
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    """The hex SHA-256 digest of a file and its size, read in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size

@@ -6,6 +6,7 @@ and auditing a multi-megabyte library again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .. import __version__
-from ..fs import Member
+from ..fs import Member, write_atomic
 
 
 def fingerprint(members: Iterable[Member], extra: Iterable[str]) -> str:
@@ -29,7 +30,7 @@ def fingerprint(members: Iterable[Member], extra: Iterable[str]) -> str:
             digest.update(f"{os.path.realpath(member.source)}\0{stat.st_size}\0"
                           f"{stat.st_mtime_ns}".encode())
         else:
-            digest.update(hashlib.sha256((member.text or "").encode()).digest())
+            digest.update(hashlib.sha256(member.read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -67,10 +68,5 @@ class Stamp:
 
     def record(self, key: str, output: Path) -> None:
         data = {"key": key, "output": str(output), "identity": file_state(output)}
-        try:
-            self.location.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.location.with_name(self.location.name + ".tmp")
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(tmp, self.location)
-        except OSError:
-            pass  # without a stamp the next build only does the work again
+        with contextlib.suppress(OSError):  # without a stamp the next build redoes the work
+            write_atomic(self.location, json.dumps(data))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InterpreterError
+from ..fs import write_atomic
 from ..platforms.interpreter import Interpreter
 
 # Runs inside the probed interpreter: keep it valid Python 2.7 so that old interpreters
@@ -99,14 +100,8 @@ class ProbeCache:
     def save(self) -> None:
         if not self.dirty:
             return
-        try:
-            self.location.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.location.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(self.entries, handle)
-            os.replace(tmp, self.location)
-        except OSError:
-            pass  # a cache we cannot write only costs time
+        with contextlib.suppress(OSError):  # a cache we cannot write only costs time
+            write_atomic(self.location, json.dumps(self.entries))
 
 
 def _from_probe(path: str, data: dict[str, Any]) -> Interpreter:

@@ -16,7 +16,6 @@ import io
 import json
 import os
 import tarfile
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -25,7 +24,7 @@ from typing import IO, TYPE_CHECKING, Any
 from .. import __version__, _process
 from ..config.settings import CargoOptions
 from ..errors import ConfigError
-from ..fs import fixed_date_time
+from ..fs import atomic_path, fixed_date_time
 from ..project import python_sources
 from ..project.bindings import Binding
 from ..project.cargo_metadata import cargo_metadata_argv
@@ -353,25 +352,17 @@ def tar_info(name: str, size: int, *, executable: bool, mtime: int) -> tarfile.T
 
 def write_tar_gz(path: Path, prefix: str, files: Iterable[SdistFile], mtime: int) -> None:
     """Write the archive to a temporary file next to `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw, \
-                gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=mtime) as compressed, \
-                tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            for item in sorted(files, key=lambda f: f.name):
-                stream: IO[bytes]
-                if item.source is not None:
-                    stream = open(item.source, "rb")  # noqa: SIM115 - closed below
-                    size = os.fstat(stream.fileno()).st_size
-                else:
-                    stream, size = io.BytesIO(item.data or b""), len(item.data or b"")
-                with stream:
-                    info = tar_info(f"{prefix}/{item.name}", size, executable=item.executable,
-                                    mtime=mtime)
-                    tar.addfile(info, stream)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=mtime) as compressed, \
+            tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for item in sorted(files, key=lambda f: f.name):
+            stream: IO[bytes]
+            if item.source is not None:
+                stream = open(item.source, "rb")  # noqa: SIM115 - closed below
+                size = os.fstat(stream.fileno()).st_size
+            else:
+                stream, size = io.BytesIO(item.data or b""), len(item.data or b"")
+            with stream:
+                info = tar_info(f"{prefix}/{item.name}", size, executable=item.executable,
+                                mtime=mtime)
+                tar.addfile(info, stream)

@@ -49,11 +49,11 @@ def extension_members(
     members = [Member(f"{layout.native_dir}/{filename}", source=library, executable=True)]
     if not layout.mixed and "." not in layout.module_name:
         package = layout.native_dir
-        members.append(Member(f"{package}/__init__.py", text=init_py(layout.native_name)))
+        members.append(Member(f"{package}/__init__.py", data=init_py(layout.native_name)))
         stub = layout.stub()
         if stub is not None:
             members.append(Member(f"{package}/__init__.pyi", source=stub))
-            members.append(Member(f"{package}/py.typed", text=""))
+            members.append(Member(f"{package}/py.typed", data=""))
     return members
 
 
@@ -61,8 +61,8 @@ def cffi_members(layout: PythonLayout, library: Path, ffi_source: str) -> list[M
     """The cdylib, cffi's `ffi.py` and a loader, as one package importable as the module."""
     package = layout.native_package
     return [
-        Member(f"{package}/__init__.py", text=cffi_loader(library.name)),
-        Member(f"{package}/ffi.py", text=ffi_source),
+        Member(f"{package}/__init__.py", data=cffi_loader(library.name)),
+        Member(f"{package}/ffi.py", data=ffi_source),
         Member(f"{package}/{library.name}", source=library, executable=True),
     ]
 

@@ -150,10 +150,10 @@ def dist_info_members(project: Project) -> list[Member]:
     """METADATA, entry_points.txt and license files: the same for a wheel and for
     `prepare_metadata_for_build_wheel`, so both give identical METADATA."""
     package_metadata = project.metadata
-    members = [Member("METADATA", text=package_metadata.core.render())]
+    members = [Member("METADATA", data=package_metadata.core.render())]
     entry_points = package_metadata.entry_points_text()
     if entry_points:
-        members.append(Member("entry_points.txt", text=entry_points))
+        members.append(Member("entry_points.txt", data=entry_points))
     members += [
         Member(f"licenses/{name}", source=source)
         for name, source in sorted(package_metadata.license_sources.items())
@@ -170,7 +170,7 @@ def write_metadata(project: Project, directory: Path) -> Path:
         if member.source is not None:
             shutil.copyfile(member.source, target)
         else:
-            target.write_text(member.text or "", encoding="utf-8")
+            target.write_bytes(member.read_bytes())
     return dist_info
 
 
@@ -187,7 +187,7 @@ def write_wheel(
             seen.add(member.archive_name)
             _add_member(wheel, member)
         (metadata_file, *others) = dist_info_members(project)
-        wheel_file = Member("WHEEL", text=metadata.wheel_file(wheel_tags))
+        wheel_file = Member("WHEEL", data=metadata.wheel_file(wheel_tags))
         for member in (metadata_file, wheel_file, *others):  # RECORD comes last, on close
             _add_member(wheel, dataclasses.replace(
                 member, archive_name=f"{dist_info}/{member.archive_name}"))
@@ -197,7 +197,7 @@ def _add_member(wheel: WheelWriter, member: Member) -> None:
     if member.source is not None:
         wheel.add_file(member.archive_name, member.source, executable=member.executable)
     else:
-        wheel.add_bytes(member.archive_name, member.text or "", executable=member.executable)
+        wheel.add_bytes(member.archive_name, member.read_bytes(), executable=member.executable)
 
 
 def build_editable_wheel(project: Project, item: WheelPlan, out_dir: Path) -> Path:
@@ -215,7 +215,7 @@ def build_editable_wheel(project: Project, item: WheelPlan, out_dir: Path) -> Pa
     in_wheel = [m for m in native if m.archive_name.startswith(data_prefix)]
     in_wheel += python_sources.data_members(layout, data_prefix.rstrip("/"), rules)
     pth = f"{tags.normalize_dist_name(project.name)}.pth"
-    in_wheel.append(Member(pth, text=f"{layout.python_root.resolve()}\n"))
+    in_wheel.append(Member(pth, data=f"{layout.python_root.resolve()}\n"))
     path = out_dir / tags.wheel_filename(project.name, project.version, item.tag)
 
     def key() -> str:  # includes the tree copies, so deleting one triggers a new copy
@@ -234,7 +234,7 @@ def build_editable_wheel(project: Project, item: WheelPlan, out_dir: Path) -> Pa
             copy_into_tree(member.source, destination)
         else:  # generated text, such as cffi's ffi.py and its loader
             destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_text(member.text or "", encoding="utf-8")
+            destination.write_bytes(member.read_bytes())
     _hint_gitignore(layout, [m.archive_name for m in in_tree],
                     cffi=project.binding.binding is Binding.CFFI)
     write_wheel(project, path, in_wheel, [item.tag])

@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from packaging.tags import parse_tag
 
 from ..audit.errors import AuditError
 from ..audit.wheel import open_wheel
-from ..fs import CHUNK
+from ..fs import CHUNK, atomic_path
 from .writer import record_hash
 
 
@@ -33,21 +31,12 @@ def retag_wheel(path: Path, platform_tag: str) -> Path:
         dist_info = _dist_info(source, path)
         wheel_name, record_name = f"{dist_info}/WHEEL", f"{dist_info}/RECORD"
         wheel_text = retag_wheel_metadata(source.read(wheel_name).decode("utf-8"), platform_tag)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{new_path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            with zipfile.ZipFile(tmp, "w") as out:
-                hashes = _copy_members(
-                    source, out, skip=record_name, replace={wheel_name: wheel_text.encode("utf-8")}
-                )
-                record = _record(source.read(record_name).decode("utf-8"), hashes, record_name)
-                out.writestr(_copy_info(source.getinfo(record_name)), record)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, new_path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with atomic_path(new_path) as tmp, zipfile.ZipFile(tmp, "w") as out:
+            hashes = _copy_members(
+                source, out, skip=record_name, replace={wheel_name: wheel_text.encode("utf-8")}
+            )
+            record = _record(source.read(record_name).decode("utf-8"), hashes, record_name)
+            out.writestr(_copy_info(source.getinfo(record_name)), record)
     if new_path != path:
         path.unlink()
     return new_path

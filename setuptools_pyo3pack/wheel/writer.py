@@ -6,14 +6,13 @@ import base64
 import csv
 import hashlib
 import io
-import os
 import stat
-import tempfile
 import zipfile
+from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
 
-from ..fs import CHUNK, fixed_date_time
+from ..fs import CHUNK, atomic_path, fixed_date_time
 
 
 def record_hash(digest: bytes) -> str:
@@ -33,10 +32,9 @@ class WheelWriter:
         self.records: list[tuple[str, str, int]] = []
         self._date_time = fixed_date_time()
         self._compression = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        self._tmp = Path(tmp)
+        # the archive reaches `path` only when close() commits the atomic rename
+        self._output = ExitStack()
+        self._tmp = self._output.enter_context(atomic_path(path))
         self._zip = zipfile.ZipFile(self._tmp, "w", compression=self._compression)
 
     def __enter__(self) -> WheelWriter:
@@ -89,9 +87,9 @@ class WheelWriter:
         record = self.record_text().encode("utf-8")
         self._zip.writestr(self._info(f"{self.dist_info}/RECORD", False), record)
         self._zip.close()
-        os.chmod(self._tmp, 0o644)
-        os.replace(self._tmp, self.path)
+        self._output.close()
 
     def discard(self) -> None:
         self._zip.close()
-        self._tmp.unlink(missing_ok=True)
+        error = RuntimeError("wheel discarded")
+        self._output.__exit__(type(error), error, None)

@@ -199,7 +199,7 @@ def test_placements_for_wheels_and_editable_installs(
     editable = _build_rust(tmp_path, in_place=True)._place(crate, members)  # type: ignore[arg-type]
     assert editable[0].in_place == Path("src", "pkg", "_native.abi3.so")
     pure = SimpleNamespace(scripts_prefix="p-1.0.data/scripts/", top_level_in_place=True)
-    pure_members = [Member("m/__init__.py", text=""), Member(f"m/m{os.extsep}so", executable=True)]
+    pure_members = [Member("m/__init__.py", data=""), Member(f"m/m{os.extsep}so", executable=True)]
     placed = _build_rust(tmp_path, in_place=True)._place(pure, pure_members)  # type: ignore[arg-type]
     assert [(p.output, p.in_place) for p in placed] == [
         (tmp_path / "lib" / "m.so", Path("src", "m.so"))]

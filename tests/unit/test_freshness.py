@@ -27,11 +27,11 @@ def test_stamp_reuses_only_an_untouched_output(tmp_path: Path) -> None:
 def test_fingerprint_follows_file_and_text_members(tmp_path: Path) -> None:
     source = tmp_path / "lib.so"
     source.write_bytes(b"one")
-    members = [Member("pkg/lib.so", source=source), Member("pkg/__init__.py", text="a")]
+    members = [Member("pkg/lib.so", source=source), Member("pkg/__init__.py", data="a")]
     first = freshness.fingerprint(members, ["cp311-cp311-linux_x86_64"])
     assert first == freshness.fingerprint(list(reversed(members)), ["cp311-cp311-linux_x86_64"])
     assert first != freshness.fingerprint(members, ["cp312-cp312-linux_x86_64"])
     assert first != freshness.fingerprint(
-        [members[0], Member("pkg/__init__.py", text="b")], ["cp311-cp311-linux_x86_64"])
+        [members[0], Member("pkg/__init__.py", data="b")], ["cp311-cp311-linux_x86_64"])
     source.write_bytes(b"three")  # relinked by cargo: new size and mtime
     assert first != freshness.fingerprint(members, ["cp311-cp311-linux_x86_64"])

@@ -113,7 +113,7 @@ def test_native_members_for_pure_pyo3_module(tmp_path: Path) -> None:
         abi3=False,
     )
     assert _by_name(members) == [
-        Member("pyo3_pure/__init__.py", text=layout.init_py("pyo3_pure")),
+        Member("pyo3_pure/__init__.py", data=layout.init_py("pyo3_pure")),
         Member(
             "pyo3_pure/pyo3_pure.cpython-311-x86_64-linux-gnu.so",
             source=library,

@@ -215,7 +215,7 @@ def _write(placement: Placement) -> None:
     elif member.source is not None:
         shutil.copyfile(member.source, destination)
     else:
-        destination.write_text(member.text or "", encoding="utf-8")
+        destination.write_bytes(member.read_bytes())
     if placement.in_place is not None:
         _process.log(f"wrote {os.path.relpath(destination)}")
 
