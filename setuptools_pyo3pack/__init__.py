@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._version import __version__
+
 if TYPE_CHECKING:
     from setuptools._distutils.cmd import Command
 
-__version__ = "0.1.0"
 
 
 def cmdclass() -> dict[str, type[Command]]:
@@ -15,3 +16,6 @@ def cmdclass() -> dict[str, type[Command]]:
     from .frontends.setuptools.commands import cmdclass as commands
 
     return commands()
+
+
+__all__ = ["__version__", "cmdclass"]

@@ -1,96 +1,247 @@
-"""Every user-facing option, as frozen dataclasses with one docstring per field.
+"""Every build option, once: nested frozen dataclasses with one docstring per field.
 
-The CLI fills these from arguments; the PEP 517 backend and the setuptools commands will
-fill them from their own inputs. Nothing below the front doors reads argv or os.environ
-for options.
+A field is an option everywhere at once. Its key in `[tool.pyo3-pack]` (and `[tool.maturin]`)
+and in PEP 517 `config_settings` is the field name with dashes; its environment variable is
+`PYO3_PACK_` and the name in capitals; `option(cli=...)` gives it command-line flags too.
+`chain.resolve` fills the model from those sources in one order of precedence; the docstring
+is the option's help text and documentation (read by `docs.field_docs`).
+
+This module avoids `from __future__ import annotations`: the chain reads the field types at
+run time, which on Python 3.9 needs `Optional[...]` rather than `... | None`.
 """
 
-from __future__ import annotations
-
+import enum
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Optional
+
+
+class Choice(str, enum.Enum):
+    """An enumeration whose members are their string values (in messages and settings)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Binding(Choice):
+    """How the crate talks to Python."""
+
+    PYO3 = "pyo3"
+    RUST_CPYTHON = "rust-cpython"
+    CFFI = "cffi"
+    BIN = "bin"
+
+    @property
+    def needs_interpreter(self) -> bool:
+        """Extension modules are built per interpreter; cffi libraries and binaries are not."""
+        return self in (Binding.PYO3, Binding.RUST_CPYTHON)
+
+
+#: Other spellings users write for a binding (maturin accepts `cpython`).
+BINDING_ALIASES = {"cpython": Binding.RUST_CPYTHON}
+
+
+class AuditMode(Choice):
+    """What the build does with a verdict about its native files."""
+
+    REPAIR = "repair"
+    CHECK = "check"
+    WARN = "warn"
+    SKIP = "skip"
+
+
+class Split(enum.Enum):
+    """How a single string becomes a list (command line, environment, config_settings)."""
+
+    SHELL = "shell"
+    """Shell words: `--locked "-C opt-level=3"`."""
+    COMMA = "comma"
+    """Commas or spaces: `fast,simd`."""
 
 
 @dataclass(frozen=True)
-class CargoOptions:
-    """How cargo is asked to build the crate."""
+class Option:
+    """How one field is set from outside; every name has a default derived from the field."""
 
-    manifest_path: Path | None = None
-    """Cargo.toml of the crate; default: the one in the current folder."""
+    cli: tuple[str, ...] = ()
+    """Command-line flags; none: not on the command line."""
+    toml: bool = True
+    """Settable in `[tool.pyo3-pack]` / `[tool.maturin]` and PEP 517 config_settings."""
+    env: bool = True
+    """Settable through `PYO3_PACK_<NAME>`."""
+    aliases: tuple[str, ...] = ()
+    """Other keys meaning this field (maturin's names, older spellings)."""
+    env_aliases: tuple[str, ...] = ()
+    """Other environment variables meaning this field."""
+    merge: bool = False
+    """Lists from several sources add up (file first) instead of the last one winning."""
+    split: Split = Split.COMMA
+    """How a string becomes a list for list fields."""
+    parse: Optional[Callable[[Any, str], Any]] = None
+    """A converter for values a plain type check cannot handle: (raw value, where) -> value."""
+    metavar: Optional[str] = None
+    """The value's name in `--help`."""
+    many: bool = False
+    """The flag takes several values at once (`-i 3.11 3.12`)."""
 
-    release: bool = False
-    """Build with the `release` profile instead of `dev`."""
 
-    profile: str | None = None
-    """A named cargo profile; overrides `release`."""
+def option(default: Any = None, **how: Any) -> Any:
+    """A settings field: its default and how it is set (see `Option`)."""
+    return field(default=default, metadata={"option": Option(**how)})
 
-    strip: bool = False
-    """Strip symbols from the native artifacts (smaller wheels, no debug info)."""
 
-    target: str | None = None
-    """A rustc target triple to cross-compile for."""
+def _glob(item: Any, where: str) -> str:
+    """maturin writes an include/exclude entry as a glob, or as `{ path = "...", format }`."""
+    from ..errors import ConfigError
 
-    features: tuple[str, ...] = ()
-    """Cargo features to activate."""
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict) and isinstance(item.get("path"), str):
+        return str(item["path"])
+    raise ConfigError(f"each entry of {where} must be a glob pattern string")
 
-    all_features: bool = False
+
+def _globs(value: Any, where: str) -> tuple[str, ...]:
+    from ..errors import ConfigError
+
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(f"{where} must be a list of glob patterns")
+    return tuple(_glob(item, where) for item in value)
+
+
+@dataclass(frozen=True)
+class CargoSettings:
+    """How cargo builds the crate."""
+
+    manifest_path: Optional[Path] = option(cli=("-m", "--manifest-path"), metavar="PATH")
+    """Cargo.toml of the crate (or its folder); default: the one next to pyproject.toml or
+    in the current folder."""
+
+    profile: Optional[str] = option(cli=("--profile",), metavar="NAME")
+    """The cargo profile; default `dev` for `build` and `develop`, `release` for `publish`,
+    backend wheels and setuptools wheels (`-r/--release` is `--profile release`)."""
+
+    features: tuple[str, ...] = option((), cli=("-F", "--features"), merge=True,
+                                       metavar="FEATURES")
+    """Cargo features to activate (comma or space separated on the command line)."""
+
+    all_features: bool = option(False, cli=("--all-features",))
     """Activate every feature of the crate."""
 
-    no_default_features: bool = False
+    no_default_features: bool = option(False, cli=("--no-default-features",))
     """Do not activate the crate's default feature."""
 
-    cargo_extra_args: tuple[str, ...] = ()
-    """More arguments for cargo itself (before `--`)."""
+    target: Optional[str] = option(cli=("--target",), metavar="TRIPLE")
+    """A rustc target triple to build for; default: this machine's."""
 
-    rustc_extra_args: tuple[str, ...] = ()
-    """More arguments for rustc (after `--`)."""
+    strip: bool = option(False, cli=("--strip",))
+    """Strip symbols from the native files (smaller wheels, no debug info)."""
+
+    cargo_extra_args: tuple[str, ...] = option(
+        (), cli=("--cargo-extra-args",), merge=True, split=Split.SHELL, aliases=("cargo-args",),
+        env_aliases=("PYO3_PACK_CARGO_ARGS",), metavar="ARGS")
+    """More arguments for cargo, as one shell-quoted string (e.g. `--locked`)."""
+
+    rustc_extra_args: tuple[str, ...] = option(
+        (), cli=("--rustc-extra-args",), merge=True, split=Split.SHELL, aliases=("rustc-args",),
+        metavar="ARGS")
+    """More arguments for rustc, as one shell-quoted string (e.g. `-C target-cpu=native`)."""
+
+    zig: bool = option(False, cli=("--zig",))
+    """Link with zig (`cargo-zigbuild`) against the glibc of the `compatibility` policy
+    (default manylinux2014), so a new host builds wheels for old distributions."""
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """What the crate is bound with and where its Python files live."""
+
+    bindings: Optional[Binding] = option(cli=("-b", "--bindings"), metavar="NAME")
+    """`pyo3`, `rust-cpython`, `cffi` or `bin`; default: detected from the dependencies."""
+
+    module_name: Optional[str] = option()
+    """Dotted import name of the native module (`pkg._native`); default: the `[lib]` name."""
+
+    python_source: Optional[str] = option()
+    """The folder holding the Python package of a mixed project, relative to pyproject.toml."""
+
+    python_packages: tuple[str, ...] = option(())
+    """More top-level Python packages to pack, next to the module's package."""
+
+    include: tuple[str, ...] = option((), parse=_globs)
+    """Extra files to pack: globs relative to the Python source folder."""
+
+    exclude: tuple[str, ...] = option((), parse=_globs)
+    """Files to leave out: gitignore-style patterns relative to the project folder."""
+
+    data: Optional[str] = option()
+    """A folder with data/, scripts/, headers/ to install with the wheel; default:
+    `<module>.data` next to the Python package."""
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """The platform tag of Linux wheels, and what to do about libraries outside the policy."""
+
+    compatibility: Optional[str] = option(cli=("--compatibility", "--manylinux"),
+                                          aliases=("manylinux",), metavar="POLICY")
+    """Tag for this policy, checked against the binaries: `2014`, `2_28`, `manylinux_2_17`,
+    `musllinux_1_2`, `off` (plain `linux_<arch>`); add `-unchecked` to skip the check;
+    default: the best policy the binaries satisfy."""
+
+    auditwheel: Optional[AuditMode] = option(cli=("--auditwheel",), metavar="MODE")
+    """`repair`: graft libraries the policy does not allow into the wheel (the default);
+    `check`: fail if that is needed; `warn`: tag `linux_<arch>` and warn; `skip`: no audit."""
+
+    skip_auditwheel: bool = option(False, cli=("--skip-auditwheel",))
+    """Deprecated: the same as `compatibility = "off"`."""
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """Which wheels are built and where they go."""
+
+    interpreters: tuple[str, ...] = option((), cli=("-i", "--interpreter"), toml=False,
+                                           many=True, metavar="PYTHON")
+    """Interpreters to build for: names on PATH (`python3.12`), versions (`3.12`) or paths;
+    default: every supported one found."""
+
+    out_dir: Optional[Path] = option(cli=("-o", "--out"), toml=False, metavar="DIR")
+    """Where built files go; default: `<cargo target directory>/wheels`."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that shapes a build, resolved from every source (see `chain.resolve`)."""
+
+    cargo: CargoSettings = field(default_factory=CargoSettings)
+    layout: LayoutSettings = field(default_factory=LayoutSettings)
+    audit: AuditSettings = field(default_factory=AuditSettings)
+    output: OutputSettings = field(default_factory=OutputSettings)
+
+    @property
+    def profile(self) -> str:
+        """The cargo profile to build with (`dev` unless a source said otherwise)."""
+        return self.cargo.profile or "dev"
 
     @property
     def feature_args(self) -> list[str]:
         """The feature flags as cargo takes them, for every cargo command."""
-        args = ["--features", ",".join(self.features)] if self.features else []
-        if self.all_features:
+        cargo = self.cargo
+        args = ["--features", ",".join(cargo.features)] if cargo.features else []
+        if cargo.all_features:
             args.append("--all-features")
-        if self.no_default_features:
+        if cargo.no_default_features:
             args.append("--no-default-features")
         return args
 
-    @property
-    def profile_name(self) -> str:
-        if self.profile:
-            return self.profile
-        return "release" if self.release else "dev"
 
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What `pyo3-pack build` (and the other front doors) build."""
-
-    cargo: CargoOptions = field(default_factory=CargoOptions)
-    """How cargo builds."""
-
-    bindings: str | None = None
-    """Force a binding (`pyo3`, `rust-cpython`, `bin`); default: detected from the dependencies."""
-
-    interpreters: tuple[str, ...] = ()
-    """Interpreters to build for (names on PATH or paths); default: every supported one found."""
-
-    out_dir: Path | None = None
-    """Where wheels go; default: `<cargo target directory>/wheels`."""
-
-    compress: bool = True
-    """Deflate wheel members (develop turns this off: the wheel is unpacked at once)."""
-
-    compatibility: str | None = None
-    """Platform policy to tag Linux wheels with (`manylinux_2_17`, `2014`, `musllinux_1_2`,
-    `off`; `-unchecked` skips the check); default: the best policy the binaries satisfy."""
-
-    skip_audit: bool = False
-    """Do not inspect the binaries; tag Linux wheels `linux_<arch>` (or as `compatibility` says)."""
-
-    auditwheel: str | None = None
-    """`repair` (graft libraries outside the policy into the wheel; the default), `check`
-    (fail if the wheel would need that), `warn` (tag `linux_` and warn instead) or `skip`."""
-
-    zig: bool = False
-    """Link with zig (`cargo-zigbuild`) against the glibc of `compatibility` (default 2.17)."""
+#: The groups of `Settings`, in the order `--help` and the documentation show them.
+GROUPS: tuple[tuple[str, type[Any]], ...] = (
+    ("cargo", CargoSettings),
+    ("layout", LayoutSettings),
+    ("audit", AuditSettings),
+    ("output", OutputSettings),
+)

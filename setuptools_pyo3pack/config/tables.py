@@ -8,6 +8,22 @@ from typing import Any
 
 from ..errors import ConfigError
 
+_TYPE_WORDS = {dict: "table", list: "list", str: "string", bool: "boolean", int: "integer",
+               float: "float", tuple: "list"}
+
+
+def type_word(kind: type | tuple[type, ...]) -> str:
+    """`str` -> `string`: TOML's names for Python types, for messages."""
+    if isinstance(kind, tuple):
+        return " or ".join(type_word(k) for k in kind)
+    return _TYPE_WORDS.get(kind, kind.__name__)
+
+
+def unknown_key_warning(key: str, known: Sequence[str], where: str) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    suggestion = f"; did you mean `{close[0]}`?" if close else ""
+    return f"unknown key `{key}` in {where}{suggestion}"
+
 
 def check_table(
     table: Mapping[str, Any], known: Mapping[str, type | tuple[type, ...]], where: str
@@ -17,23 +33,13 @@ def check_table(
     for key, value in table.items():
         expected = known.get(key)
         if expected is None:
-            close = difflib.get_close_matches(key, list(known), n=1)
-            suggestion = f"; did you mean `{close[0]}`?" if close else ""
-            warnings.append(f"unknown key `{key}` in {where}{suggestion}")
+            warnings.append(unknown_key_warning(key, list(known), where))
         elif not isinstance(value, expected):
             raise ConfigError(
-                f"`{key}` in {where} must be a {_type_word(expected)}, "
-                f"not {_type_word(type(value))}"
+                f"`{key}` in {where} must be a {type_word(expected)}, "
+                f"not {type_word(type(value))}"
             )
     return warnings
-
-
-def _type_word(kind: type | tuple[type, ...]) -> str:
-    if isinstance(kind, tuple):
-        return " or ".join(_type_word(k) for k in kind)
-    return {dict: "table", list: "list", str: "string", bool: "boolean", int: "integer"}.get(
-        kind, kind.__name__
-    )
 
 
 def string_list(value: Sequence[Any], key: str, where: str) -> tuple[str, ...]:

@@ -5,37 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .. import __version__
-from ..config.settings import BuildOptions
+from .._version import __version__
 from ..errors import Pyo3PackError
-from .distributions import build_distributions
-from .wheel_options import _add_cargo_options, _cargo_options, add_wheel_options, wheel_options
-
-if TYPE_CHECKING:
-    pass
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+from .wheel_options import add_build_options, add_wheel_options, configuration
 
 
 def _build(args: argparse.Namespace) -> int:
     from ..project.project import load_project
+    from .distributions import build_distributions
 
-    project = load_project(wheel_options(args))
+    project = load_project(configuration(args))
     # like maturin: an sdist too when the project is set up to build from one
     for path in build_distributions(project, sdist=project.has_build_system and not args.no_sdist):
         print(path)
@@ -46,18 +26,18 @@ def _sdist(args: argparse.Namespace) -> int:
     from ..project.project import load_project
     from ..sdist.sdist import build_sdist
 
-    project = load_project(BuildOptions(
-        cargo=_cargo_options(args), bindings=args.bindings,
-        out_dir=args.out.absolute() if args.out else None,
-    ))
+    project = load_project(configuration(args))
     print(build_sdist(project, project.wheel_dir))
     return 0
 
 
 def _develop(args: argparse.Namespace) -> int:
-    from ..install.develop import develop
+    from ..compile.interpreters import probe_one
+    from ..install.develop import active_virtualenv, develop, develop_values
 
-    develop(BuildOptions(cargo=_cargo_options(args), bindings=args.bindings))
+    venv = active_virtualenv()
+    interpreter = probe_one(str(venv / "bin" / "python"))
+    develop(configuration(args, develop_values(interpreter)), venv, interpreter)
     return 0
 
 
@@ -91,13 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     develop = commands.add_parser(
         "develop", help="build and install the crate into the active virtualenv"
     )
-    _add_cargo_options(develop)
+    add_build_options(develop, ("cargo", "layout"))
     develop.set_defaults(handler=_develop)
 
     sdist = commands.add_parser("sdist", help="build a source distribution (.tar.gz)")
-    sdist.add_argument("-o", "--out", type=Path, metavar="DIR",
-                       help="where the sdist goes (default: <cargo target dir>/wheels)")
-    _add_cargo_options(sdist)
+    add_build_options(sdist, ("cargo", "layout"), only=("output.out_dir",))
     sdist.set_defaults(handler=_sdist)
 
     list_python = commands.add_parser("list-python", help="list the Python interpreters found")

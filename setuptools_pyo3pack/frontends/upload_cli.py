@@ -9,8 +9,10 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .distributions import build_distributions
-from .wheel_options import add_wheel_options, wheel_options
+from .wheel_options import add_wheel_options, configuration
+
+#: publish builds release wheels unless pyproject.toml or --debug/--profile say otherwise
+PUBLISH_DEFAULTS = {"cargo.profile": "release"}
 
 if TYPE_CHECKING:
     from ..upload.upload import UploadOptions
@@ -81,10 +83,11 @@ def _publish(args: argparse.Namespace) -> int:
     from ..project.project import load_project
     from ..upload import upload
     from ..upload.checks import check
+    from .distributions import build_distributions
 
     options = _upload_options(args)
     target = upload.prepare(options)  # credentials before a long build, not after it
-    project = load_project(wheel_options(args))
+    project = load_project(configuration(args, defaults=PUBLISH_DEFAULTS))
     distributions = build_distributions(project, sdist=not args.no_sdist)
     checked = check(distributions, strict=options.strict)
     summary = upload.upload(target, checked, options)

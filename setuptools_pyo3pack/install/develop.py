@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import os
 from pathlib import Path
+from typing import Any
 
 from .. import _process
-from ..compile import freshness, interpreters
-from ..compile.select import plan, platform_tag
-from ..config.settings import BuildOptions
+from ..compile import freshness
+from ..compile.select import plan
+from ..config.load import Configuration
+from ..config.settings import AuditMode
 from ..errors import EnvironmentNotFound
 from ..platforms.interpreter import Interpreter
 from ..platforms.tags import normalize_dist_name
 from ..project.project import Project, load_project
-from ..wheel.pipeline import build_editable_wheel, build_wheel
+from ..wheel.pipeline import build_wheel
 
 
 def active_virtualenv() -> Path:
@@ -37,22 +38,19 @@ def active_virtualenv() -> Path:
     return root
 
 
-def develop(options: BuildOptions) -> Path:
+def develop_values(interpreter: Interpreter) -> dict[str, Any]:
+    """What `develop` sets over the user's settings: the venv's interpreter, and no audit
+    (an install into this machine's venv needs no portable platform tag)."""
+    return {"output.interpreters": (interpreter.path,), "audit.auditwheel": AuditMode.SKIP}
+
+
+def develop(config: Configuration, venv: Path, interpreter: Interpreter) -> Path:
     """Build the crate for the virtualenv's interpreter and install it there."""
-    venv = active_virtualenv()
-    interpreter = interpreters.probe_one(str(venv / "bin" / "python"))
-    # an install into this machine's venv needs no portable platform tag: skip the audit
-    options = dataclasses.replace(
-        options, interpreters=(interpreter.path,), compress=False, skip_audit=True
-    )
-    project = load_project(options)
-    (item,) = plan(project, platform_tag(project.options))
+    project = load_project(config)
+    (item,) = plan(project)
     # a fixed folder, so an unchanged wheel is recognised and not rebuilt
     out_dir = project.crate.target_directory / "pyo3-pack" / "develop"
-    if project.layout.mixed:
-        wheel = build_editable_wheel(project, item, out_dir)
-    else:
-        wheel = build_wheel(project, item, out_dir)
+    wheel = build_wheel(project, item, out_dir, editable=project.layout.mixed, compress=False)
     installed = _install_stamp(project, venv)
     key = f"{wheel}|{freshness.file_state(wheel)}"
     if installed.reusable(key) is not None:

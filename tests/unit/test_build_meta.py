@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack.frontends.build_meta import CARGO_ARGS_ENV, backend_options
+from setuptools_pyo3pack.frontends.build_meta import backend_configuration
+
+CARGO_ARGS_ENV = "PYO3_PACK_CARGO_ARGS"
+
+
+@pytest.fixture(autouse=True)
+def _no_pyproject(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
 
 
 def test_defaults_release_for_wheels_dev_for_editable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(CARGO_ARGS_ENV, raising=False)
-    wheel = backend_options(None, editable=False)
-    assert wheel.cargo.profile_name == "release"
-    assert wheel.interpreters == (sys.executable,)  # the interpreter running the hook
-    assert backend_options(None, editable=True).cargo.profile_name == "dev"
+    wheel = backend_configuration(None, editable=False).settings
+    assert wheel.profile == "release"
+    assert wheel.output.interpreters == (sys.executable,)  # the interpreter running the hook
+    assert backend_configuration(None, editable=True).settings.profile == "dev"
 
 
 def test_config_settings_and_environment_add_up(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CARGO_ARGS_ENV, "--offline")
-    options = backend_options(
+    settings = backend_configuration(
         {
             "cargo-args": ["--locked", "--config 'net.retry=2'"],  # given twice to pip
             "rustc-args": "-C target-cpu=native",
@@ -28,9 +36,15 @@ def test_config_settings_and_environment_add_up(monkeypatch: pytest.MonkeyPatch)
             "compatibility": "2_28",
         },
         editable=True,
-    )
-    assert options.cargo.cargo_extra_args == ("--offline", "--locked", "--config", "net.retry=2")
-    assert options.cargo.rustc_extra_args == ("-C", "target-cpu=native")
-    assert options.cargo.features == ("fast", "extra")
-    assert options.cargo.profile_name == "bench"
-    assert options.compatibility == "2_28"
+    ).settings
+    assert settings.cargo.cargo_extra_args == ("--offline", "--locked", "--config", "net.retry=2")
+    assert settings.cargo.rustc_extra_args == ("-C", "target-cpu=native")
+    assert settings.cargo.features == ("fast", "extra")
+    assert settings.profile == "bench"
+    assert settings.audit.compatibility == "2_28"
+
+
+def test_unknown_config_setting_is_a_warning_with_a_hint() -> None:
+    config = backend_configuration({"featurs": "x"}, editable=False)
+    assert config.warnings == ("unknown key `featurs` in config_settings; did you mean "
+                               "`features`?",)

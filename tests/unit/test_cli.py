@@ -199,11 +199,17 @@ def test_missing_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_publish_builds_release_and_takes_the_registry_as_r() -> None:
+def test_publish_builds_release_and_takes_the_registry_as_r(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from setuptools_pyo3pack.frontends.cli import build_parser
+    from setuptools_pyo3pack.frontends.upload_cli import PUBLISH_DEFAULTS
+    from setuptools_pyo3pack.frontends.wheel_options import configuration
 
+    monkeypatch.chdir(tmp_path)
     args = build_parser().parse_args(["publish", "-r", "http://127.0.0.1:9/"])
     assert args.repository_url == "http://127.0.0.1:9/"
-    assert args.release is True
-    assert build_parser().parse_args(["publish", "--debug"]).release is False
-    assert build_parser().parse_args(["build"]).release is False
+    assert configuration(args, defaults=PUBLISH_DEFAULTS).settings.profile == "release"
+    debug = build_parser().parse_args(["publish", "--debug"])
+    assert configuration(debug, defaults=PUBLISH_DEFAULTS).settings.profile == "dev"
+    assert configuration(build_parser().parse_args(["build"])).settings.profile == "dev"

@@ -1,0 +1,289 @@
+"""The one precedence chain: every source of settings, merged once into `Settings`.
+
+Sources, lowest first: the front door's defaults, `[tool.pyo3-pack]` (or `[tool.maturin]`),
+the environment (`PYO3_PACK_<NAME>`), then what the front door was told directly (the
+command line, PEP 517 config_settings, `RustCrate(...)` arguments). For a plain field the
+highest source that sets it wins; a `merge` field (features, extra arguments) collects every
+source's items, lowest first. Each value is checked and converted here, so a typo or a wrong
+type is one line naming the key and where it was written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import shlex
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from . import settings as model
+from .settings import BINDING_ALIASES, GROUPS, Option, Settings, Split
+from .tables import type_word, unknown_key_warning
+
+ENV_PREFIX = "PYO3_PACK_"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_ENUM_LABELS = {model.Binding: "binding", model.AuditMode: "auditwheel mode"}
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One settings field: its place in the model, its type and how it is set."""
+
+    path: str
+    """`group.name`, e.g. `cargo.features`."""
+    kind: type[Any]
+    """The value type with `Optional` removed (`tuple` for lists)."""
+    option: Option
+
+    @property
+    def name(self) -> str:
+        return self.path.split(".", 1)[1]
+
+    @property
+    def key(self) -> str:
+        """The key in TOML tables and config_settings: `cargo-extra-args`."""
+        return self.name.replace("_", "-")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.key, *self.option.aliases)
+
+    @property
+    def env(self) -> tuple[str, ...]:
+        """Environment variables that set it: `PYO3_PACK_CARGO_EXTRA_ARGS` and aliases."""
+        return (ENV_PREFIX + self.name.upper(), *self.option.env_aliases)
+
+
+@lru_cache(maxsize=1)
+def fields() -> dict[str, FieldInfo]:
+    """Every settings field by path, in model order."""
+    found: dict[str, FieldInfo] = {}
+    for group, cls in GROUPS:
+        hints = typing.get_type_hints(cls)
+        for item in dataclasses.fields(cls):
+            kind = hints[item.name]
+            args = [a for a in typing.get_args(kind) if a is not type(None)]
+            if typing.get_origin(kind) is typing.Union and len(args) == 1:
+                kind = args[0]
+            if typing.get_origin(kind) is tuple:
+                kind = tuple
+            option = item.metadata.get("option", Option())
+            found[f"{group}.{item.name}"] = FieldInfo(f"{group}.{item.name}", kind, option)
+    return found
+
+
+@dataclass(frozen=True)
+class Source:
+    """One place settings come from: raw values by field path, and how to name it."""
+
+    where: str | None
+    """For messages, e.g. `[tool.pyo3-pack] of /p/pyproject.toml`; None for the command line,
+    whose messages name the flag alone."""
+    values: Mapping[str, Any]
+    base: Path | None = None
+    """The folder relative paths are relative to."""
+    text: bool = False
+    """Values arrive as strings (environment, config_settings) and are parsed by type."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Field path -> what the user wrote (a key, a flag, a variable), for messages."""
+
+    def origin(self, path: str) -> Origin:
+        return Origin(self.labels.get(path, path.split(".", 1)[1].replace("_", "-")),
+                      self.where)
+
+    def describe(self, path: str) -> str:
+        return str(self.origin(path))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value was written: the key, flag or variable, and the source (None: the
+    command line)."""
+
+    label: str
+    source: str | None
+
+    def __str__(self) -> str:
+        return f"`{self.label}` in {self.source}" if self.source else f"`{self.label}`"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Settings and where each value set by a source came from."""
+
+    settings: Settings
+    origins: Mapping[str, Origin]
+    """Field path -> where the winning value was written (for messages)."""
+
+    def where(self, path: str) -> str | None:
+        """Where the value was written, e.g. "`module-name` in [tool.pyo3-pack] of ..."."""
+        origin = self.origins.get(path)
+        return str(origin) if origin else None
+
+    def source(self, path: str) -> str | None:
+        """Only the source (`[tool.maturin] of ...`, `the environment`), or None."""
+        origin = self.origins.get(path)
+        return origin.source if origin else None
+
+
+def resolve(sources: Sequence[Source]) -> Resolved:
+    """Merge `sources` (lowest precedence first) into Settings."""
+    values: dict[str, Any] = {}
+    origins: dict[str, Origin] = {}
+    for source in sources:
+        for path, raw in source.values.items():
+            info = fields()[path]
+            value = convert(info, raw, source)
+            if info.option.merge and path in values:
+                value = (*values[path], *value)
+                if info.option.split is Split.COMMA:  # names (features) count once;
+                    value = tuple(dict.fromkeys(value))  # arguments keep their repeats
+            values[path] = value
+            origins[path] = source.origin(path)
+    groups = {
+        group: cls(**{info.name: values[path] for path, info in fields().items()
+                      if path.startswith(group + ".") and path in values})
+        for group, cls in GROUPS
+    }
+    return Resolved(Settings(**groups), origins)
+
+
+# -- converting one raw value ------------------------------------------------------------------
+
+
+def convert(info: FieldInfo, raw: Any, source: Source) -> Any:
+    """A raw value from `source` as the field's type, or a ConfigError naming it."""
+    where = source.describe(info.path)
+    if info.option.parse is not None:
+        if source.text and isinstance(raw, str):
+            raw = split_text(raw, info.option.split)
+        return info.option.parse(raw, where)
+    kind = info.kind
+    if kind is bool:
+        return _boolean(raw, where, source.text)
+    if kind is tuple:
+        return _strings(raw, where, info.option.split)
+    if not isinstance(raw, (str, Path)):
+        raise ConfigError(f"{where} must be a {type_word(str)}, not {type_word(type(raw))}")
+    if kind is Path:
+        path = Path(raw).expanduser()
+        return path if path.is_absolute() or source.base is None else source.base / path
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return _member(kind, str(raw), source)
+    return str(raw)
+
+
+def _boolean(raw: Any, where: str, text: bool) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if text and isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+        return raw.strip().lower() in _TRUE
+    raise ConfigError(f"{where} must be a boolean, not {type_word(type(raw))}",
+                      hint="use true or false" if not text else "use 1 or 0")
+
+
+def split_text(text: str, how: Split) -> list[str]:
+    if how is Split.SHELL:
+        try:
+            return shlex.split(text)
+        except ValueError as exc:
+            raise ConfigError(f"cannot split {text!r} into arguments: {exc}",
+                              hint="check the quotes") from None
+    return [item for item in text.replace(",", " ").split() if item]
+
+
+def _strings(raw: Any, where: str, how: Split) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        return tuple(split_text(raw, how))
+    if isinstance(raw, (list, tuple)) and all(isinstance(item, str) for item in raw):
+        return tuple(raw)
+    raise ConfigError(f"{where} must be a list of strings, not {type_word(type(raw))}")
+
+
+def _member(kind: type[enum.Enum], raw: str, source: Source) -> enum.Enum:
+    text = raw.strip().lower()
+    if kind is model.Binding and text in BINDING_ALIASES:
+        return BINDING_ALIASES[text]
+    try:
+        return kind(text)
+    except ValueError:
+        choices = ", ".join(sorted(str(member.value) for member in kind))
+        at = f" in {source.where}" if source.where else ""
+        raise ConfigError(f"unknown {_ENUM_LABELS.get(kind, kind.__name__)} `{raw}`{at}",
+                          hint=f"use one of {choices}") from None
+
+
+# -- building sources ---------------------------------------------------------------------------
+
+
+def _by_key(*, text_only: bool) -> dict[str, FieldInfo]:
+    return {key: info for info in fields().values() if info.option.toml or text_only
+            for key in info.keys}
+
+
+def table_source(table: Mapping[str, Any], where: str, base: Path | None
+                 ) -> tuple[Source, list[str]]:
+    """A `[tool.pyo3-pack]`-style table; warnings name unknown keys with a suggestion."""
+    known = _by_key(text_only=False)
+    values: dict[str, Any] = {}
+    labels: dict[str, str] = {}
+    warnings: list[str] = []
+    for key, raw in table.items():
+        info = known.get(str(key))
+        if info is None:
+            warnings.append(unknown_key_warning(str(key), list(known), where))
+            continue
+        values[info.path] = raw
+        labels[info.path] = str(key)
+    return Source(where, values, base, labels=labels), warnings
+
+
+def environment_source(environ: Mapping[str, str]) -> Source:
+    """`PYO3_PACK_<NAME>` (and each field's older variable names) from the environment."""
+    values: dict[str, Any] = {}
+    labels: dict[str, str] = {}
+    for info in fields().values():
+        if not info.option.env:
+            continue
+        for variable in info.env:
+            if variable in environ:
+                values[info.path] = environ[variable]
+                labels[info.path] = variable
+    return Source("the environment", values, Path.cwd(), text=True, labels=labels)
+
+
+def config_settings_source(config_settings: Mapping[str, str | list[str]] | None
+                           ) -> tuple[Source, list[str]]:
+    """PEP 517 config_settings: the TOML keys, as strings (a list when given twice)."""
+    known = _by_key(text_only=False)
+    values: dict[str, Any] = {}
+    labels: dict[str, str] = {}
+    warnings: list[str] = []
+    for key, raw in (config_settings or {}).items():
+        info = known.get(key)
+        if info is None:
+            warnings.append(unknown_key_warning(key, list(known), "config_settings"))
+            continue
+        items = [raw] if isinstance(raw, str) else list(raw)
+        if info.kind is tuple or info.option.parse is not None:
+            values[info.path] = [word for item in items
+                                 for word in split_text(item, info.option.split)]
+        else:
+            values[info.path] = items[-1]
+        labels[info.path] = key
+    return Source("config_settings", values, Path.cwd(), text=True, labels=labels), warnings
+
+
+def values_source(where: str | None, values: Mapping[str, Any], base: Path | None = None,
+                  labels: Mapping[str, str] | None = None) -> Source:
+    """Values a front door already holds (defaults, parsed flags, RustCrate arguments)."""
+    unknown = sorted(set(values) - set(fields()))
+    if unknown:
+        raise ValueError(f"not settings fields: {unknown}")
+    return Source(where, dict(values), base, labels=dict(labels or {}))
