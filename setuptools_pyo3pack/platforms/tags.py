@@ -10,21 +10,6 @@ from packaging.utils import canonicalize_name
 
 from .interpreter import Interpreter
 
-#: Rust target triples (arch part) to the machine name used in Linux platform tags.
-_LINUX_ARCH = {
-    "x86_64": "x86_64",
-    "i686": "i686",
-    "i586": "i686",
-    "aarch64": "aarch64",
-    "armv7": "armv7l",
-    "arm": "armv6l",
-    "powerpc64le": "ppc64le",
-    "powerpc64": "ppc64",
-    "s390x": "s390x",
-    "riscv64gc": "riscv64",
-    "loongarch64": "loongarch64",
-}
-
 
 @dataclass(frozen=True)
 class WheelTag:
@@ -46,17 +31,8 @@ class WheelTag:
 
 
 def platform_tag(sysconfig_platform: str) -> str:
-    """`linux-x86_64` -> `linux_x86_64`, as bdist_wheel and packaging spell it."""
+    """`linux-x86_64` -> `linux_x86_64`: PEP 425's tag of `sysconfig.get_platform()`."""
     return re.sub(r"[^A-Za-z0-9_]", "_", sysconfig_platform)
-
-
-def platform_tag_for_target(triple: str) -> str:
-    """The platform tag of a Rust target triple we can cross-compile for."""
-    parts = triple.split("-")
-    arch = parts[0]
-    if "linux" in parts and arch in _LINUX_ARCH:
-        return f"linux_{_LINUX_ARCH[arch]}"
-    raise ValueError(triple)
 
 
 def interpreter_tag(interpreter: Interpreter, platform: str) -> WheelTag:

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import enum
 import os
 import re
 from dataclasses import dataclass
 
+from ..config.settings import BINDING_ALIASES as SPELLINGS
+from ..config.settings import Binding
 from ..errors import ConfigError
-from .cargo_metadata import CargoTarget, Crate
+from .cargo_metadata import CargoTarget
+from .crate import Crate
 
-
-class Binding(enum.Enum):
-    PYO3 = "pyo3"
-    RUST_CPYTHON = "rust-cpython"
-    CFFI = "cffi"
-    BIN = "bin"
-
-    @property
-    def needs_interpreter(self) -> bool:
-        """Extension modules are built per interpreter; cffi libraries and binaries are not."""
-        return self in (Binding.PYO3, Binding.RUST_CPYTHON)
-
-
-BINDING_ALIASES = {"pyo3": Binding.PYO3, "rust-cpython": Binding.RUST_CPYTHON,
-                   "cpython": Binding.RUST_CPYTHON, "cffi": Binding.CFFI, "bin": Binding.BIN}
+#: Every spelling of a binding users may write, lower case.
+BINDING_ALIASES = {**{b.value: b for b in Binding}, **SPELLINGS}
 
 
 @dataclass(frozen=True)
@@ -101,9 +90,11 @@ def _range(entry: SupportedVersions) -> str:
     return f"{_dotted(entry.minimum)} to {_dotted(entry.maximum)}"
 
 
-def detect(crate: Crate, forced: str | None) -> BindingChoice:
+def detect(crate: Crate, forced: Binding | str | None) -> BindingChoice:
     """The binding named by the user, or the one the dependency graph shows."""
-    binding = _parse_forced(forced) if forced else _detect_kind(crate)
+    if isinstance(forced, str) and not isinstance(forced, Binding):
+        forced = _parse_forced(forced)
+    binding = forced or _detect_kind(crate)
     if binding is Binding.BIN:
         if not crate.bins:
             raise ConfigError(

@@ -1,40 +1,26 @@
-"""Project configuration, read once from `cargo metadata`.
+"""A typed view of `cargo metadata`: the only way we read Cargo.toml.
 
-Cargo.toml is never parsed by hand: cargo resolves workspaces, inherited fields, features
-and the dependency graph, and we read its JSON answer.
+Cargo resolves workspaces, inherited fields, features and the dependency graph; we run it
+once and turn its JSON answer into frozen dataclasses here, so nothing above this module
+handles raw dictionaries.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
-
 from .. import _process
-from ..config.settings import CargoOptions
 from ..errors import CommandError, ConfigError
-
-#: Keys accepted in `[package.metadata.pyo3-pack]` and the type each must have.
-PYO3_PACK_KEYS: dict[str, type] = {
-    "scripts": dict,
-    "classifier": list,
-    "requires-dist": list,
-    "requires-python": str,
-    "project-url": dict,
-    "maintainer": str,
-    "maintainer-email": str,
-}
 
 
 @dataclass(frozen=True)
 class CargoTarget:
-    """One `[lib]` or `[[bin]]` target of the crate."""
+    """One `[lib]` or `[[bin]]` target of a package."""
 
     name: str
     kinds: tuple[str, ...]
@@ -42,38 +28,133 @@ class CargoTarget:
 
 
 @dataclass(frozen=True)
-class ResolvedDependency:
-    """A package somewhere in the crate's resolved dependency graph."""
+class Dependency:
+    """A dependency as a package's Cargo.toml declares it (before resolution)."""
 
     name: str
-    version: str
-    features: tuple[str, ...]
-    manifest_path: Path
+    kind: str | None = None
+    """`dev`, `build`, or None for a normal dependency."""
+    path: Path | None = None
+    """The folder of a path dependency."""
 
 
 @dataclass(frozen=True)
-class Crate:
-    """What we need from `cargo metadata` about the crate being packed."""
+class CargoPackage:
+    """One package of the workspace or the dependency graph."""
 
+    id: str
     name: str
     version: str
     manifest_path: Path
-    target_directory: Path
-    lib: CargoTarget | None
-    bins: tuple[CargoTarget, ...]
-    dependencies: Mapping[str, ResolvedDependency]
-    package: Mapping[str, Any]
-    """The raw package entry of `cargo metadata` (description, authors, urls, ...)."""
+    source: str | None = None
+    """Where it comes from (a registry, git); None for a local package."""
+    targets: tuple[CargoTarget, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
+    description: str | None = None
+    authors: tuple[str, ...] = ()
+    license: str | None = None
+    license_file: str | None = None
+    readme: str | None = None
+    homepage: str | None = None
+    repository: str | None = None
+    documentation: str | None = None
+    keywords: tuple[str, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    """`[package.metadata]`: free-form tables other tools (and we) define."""
 
     @property
     def root(self) -> Path:
         return self.manifest_path.parent
 
-    @property
-    def pyo3_pack_table(self) -> Mapping[str, Any]:
-        metadata = self.package.get("metadata") or {}
-        table = metadata.get("pyo3-pack") or {}
-        return table if isinstance(table, dict) else {}
+    def metadata_table(self, tool: str) -> Mapping[str, Any]:
+        """`[package.metadata.<tool>]`, or {} when absent or not a table."""
+        table = self.metadata.get(tool) or {}
+        return table if isinstance(table, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class ResolveNode:
+    """A package in the resolved graph: its enabled features and what it depends on."""
+
+    features: tuple[str, ...]
+    dependencies: tuple[str, ...]
+    """Package ids of its non-dev dependencies."""
+
+
+@dataclass(frozen=True)
+class CargoMetadata:
+    """`cargo metadata --format-version 1`, typed."""
+
+    packages: tuple[CargoPackage, ...]
+    workspace_root: Path
+    target_directory: Path
+    resolve: Mapping[str, ResolveNode] = field(default_factory=dict, hash=False)
+
+    def package_at(self, manifest: Path) -> CargoPackage | None:
+        """The package whose Cargo.toml is `manifest` (symlinks resolved)."""
+        real = Path(os.path.realpath(manifest))
+        return next((p for p in self.packages
+                     if Path(os.path.realpath(p.manifest_path)) == real), None)
+
+    def by_id(self, package_id: str) -> CargoPackage:
+        return next(p for p in self.packages if p.id == package_id)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(item) for item in value or ())
+
+
+def _optional(value: Any) -> str | None:
+    return str(value) if isinstance(value, str) and value else None
+
+
+def _table(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def parse_package(raw: Mapping[str, Any]) -> CargoPackage:
+    targets = tuple(
+        CargoTarget(str(t["name"]), _strings(t.get("kind")),
+                    _strings(t.get("crate_types", t.get("kind"))))
+        for t in raw.get("targets") or ())
+    dependencies = tuple(
+        Dependency(str(d["name"]), _optional(d.get("kind")),
+                   Path(d["path"]) if d.get("path") else None)
+        for d in raw.get("dependencies") or ())
+    return CargoPackage(
+        id=str(raw["id"]), name=str(raw["name"]), version=str(raw["version"]),
+        manifest_path=Path(raw["manifest_path"]), source=_optional(raw.get("source")),
+        targets=targets, dependencies=dependencies,
+        description=_optional(raw.get("description")), authors=_strings(raw.get("authors")),
+        license=_optional(raw.get("license")), license_file=_optional(raw.get("license_file")),
+        readme=_optional(raw.get("readme")), homepage=_optional(raw.get("homepage")),
+        repository=_optional(raw.get("repository")),
+        documentation=_optional(raw.get("documentation")),
+        keywords=_strings(raw.get("keywords")),
+        metadata=_table(raw.get("metadata")),
+    )
+
+
+def _dev_only(dep: Mapping[str, Any]) -> bool:
+    """Dev-dependencies (tests, benches) never end up in the built library."""
+    kinds = dep.get("dep_kinds") or []
+    return bool(kinds) and all(kind.get("kind") == "dev" for kind in kinds)
+
+
+def parse_metadata(raw: Mapping[str, Any]) -> CargoMetadata:
+    nodes = {
+        str(node["id"]): ResolveNode(
+            _strings(node.get("features")),
+            tuple(str(dep["pkg"]) for dep in node.get("deps", []) if not _dev_only(dep)),
+        )
+        for node in (raw.get("resolve") or {}).get("nodes", [])
+    }
+    return CargoMetadata(
+        packages=tuple(parse_package(p) for p in raw["packages"]),
+        workspace_root=Path(raw["workspace_root"]),
+        target_directory=Path(raw["target_directory"]),
+        resolve=nodes,
+    )
 
 
 def locate_manifest(manifest_path: Path | None) -> Path:
@@ -88,20 +169,21 @@ def locate_manifest(manifest_path: Path | None) -> Path:
     return path
 
 
-def cargo_metadata_argv(manifest: Path, options: CargoOptions) -> list[str]:
+def cargo_metadata_argv(manifest: Path, feature_args: Sequence[str] = (),
+                        target: str | None = None) -> list[str]:
     argv = ["cargo", "metadata", "--format-version", "1", "--manifest-path", str(manifest)]
-    argv += options.feature_args
-    if options.target:
-        argv += ["--filter-platform", options.target]
+    argv += feature_args
+    if target:
+        argv += ["--filter-platform", target]
     return argv
 
 
-def read_crate(options: CargoOptions) -> Crate:
-    """Run `cargo metadata` once and return the crate it describes."""
-    manifest = locate_manifest(options.manifest_path)
+def run_cargo_metadata(manifest: Path, feature_args: Sequence[str] = (),
+                       target: str | None = None) -> CargoMetadata:
+    """`cargo metadata` for `manifest`, typed; a missing cargo is one clear line."""
     try:
         output = _process.run_captured(
-            cargo_metadata_argv(manifest, options),
+            cargo_metadata_argv(manifest, feature_args, target),
             what=f"reading {manifest} with cargo metadata",
             hint="fix Cargo.toml and try again",
         )
@@ -112,108 +194,4 @@ def read_crate(options: CargoOptions) -> Crate:
                 hint="install Rust with rustup (https://rustup.rs) and open a new shell",
             ) from exc
         raise
-    return crate_from_metadata(json.loads(output), manifest)
-
-
-def crate_from_metadata(metadata: Mapping[str, Any], manifest: Path) -> Crate:
-    """Pick the package whose manifest is `manifest` out of `cargo metadata` JSON."""
-    manifest = Path(os.path.realpath(manifest))
-    packages = {pkg["id"]: pkg for pkg in metadata["packages"]}
-    package = next(
-        (p for p in packages.values() if Path(os.path.realpath(p["manifest_path"])) == manifest),
-        None,
-    )
-    if package is None:
-        raise ConfigError(
-            f"{manifest} is a virtual workspace manifest with no [package]",
-            hint="pass -m with the Cargo.toml of the member crate to pack",
-        )
-    lib, bins = _targets(package)
-    return Crate(
-        name=package["name"],
-        version=package["version"],
-        manifest_path=manifest,
-        target_directory=Path(metadata["target_directory"]),
-        lib=lib,
-        bins=tuple(bins),
-        dependencies=_resolved_dependencies(metadata, packages, package["id"]),
-        package=package,
-    )
-
-
-def _targets(package: Mapping[str, Any]) -> tuple[CargoTarget | None, list[CargoTarget]]:
-    lib = None
-    bins = []
-    for target in package["targets"]:
-        kinds = tuple(target["kind"])
-        entry = CargoTarget(target["name"], kinds, tuple(target.get("crate_types", kinds)))
-        if "bin" in kinds:
-            bins.append(entry)
-        elif any(kind in ("lib", "rlib", "dylib", "cdylib", "staticlib") for kind in kinds):
-            lib = entry
-    return lib, bins
-
-
-def _resolved_dependencies(
-    metadata: Mapping[str, Any], packages: Mapping[str, Any], root_id: str
-) -> dict[str, ResolvedDependency]:
-    """Every package reachable from the root in the resolved graph, by crate name."""
-    resolve = metadata.get("resolve") or {}
-    nodes = {node["id"]: node for node in resolve.get("nodes", [])}
-    seen: dict[str, ResolvedDependency] = {}
-    stack = [root_id]
-    visited = set()
-    while stack:
-        node_id = stack.pop()
-        if node_id in visited or node_id not in nodes:
-            continue
-        visited.add(node_id)
-        node = nodes[node_id]
-        if node_id != root_id:
-            pkg = packages[node_id]
-            seen.setdefault(
-                pkg["name"],
-                ResolvedDependency(
-                    pkg["name"],
-                    pkg["version"],
-                    tuple(node.get("features", [])),
-                    Path(pkg["manifest_path"]),
-                ),
-            )
-        stack.extend(dep["pkg"] for dep in node.get("deps", []) if not _dev_only(dep))
-    return seen
-
-
-_PEP440_PRE = re.compile(r"^(a|alpha|b|beta|c|rc|pre|preview|dev)(\.?\d+)?$", re.I)
-
-
-def _dev_only(dep: Mapping[str, Any]) -> bool:
-    """Dev-dependencies (tests, benches) never end up in the built library."""
-    kinds = dep.get("dep_kinds") or []
-    return bool(kinds) and all(kind.get("kind") == "dev" for kind in kinds)
-
-
-def python_version(crate: Crate) -> str:
-    """Cargo's SemVer version as a normalised PEP 440 version.
-
-    Only pre-releases PEP 440 can order the same way are accepted: `1.0.0-1` would read
-    as a post-release (newer than 1.0.0) where SemVer means older.
-    """
-    _, _, rest = crate.version.partition("-")
-    pre = rest.split("+")[0]
-    try:
-        if pre and not _PEP440_PRE.match(pre):
-            raise InvalidVersion(crate.version)
-        return str(Version(crate.version))
-    except InvalidVersion:
-        raise ConfigError(
-            f"version {crate.version!r} of {crate.manifest_path} cannot be written as a PEP 440 "
-            "version",
-            hint="use pre-releases like 1.0.0-alpha.1, -beta.2 or -rc.1",
-        ) from None
-
-
-
-
-
-
+    return parse_metadata(json.loads(output))

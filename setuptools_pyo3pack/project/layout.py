@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,13 +57,18 @@ def resolve(
     python_source: str | None,
     python_packages: tuple[str, ...] = (),
     data: str | None = None,
-    where: str = "pyproject.toml",
+    where: Mapping[str, str] | None = None,
 ) -> PythonLayout:
+    """Check the folders the settings name; `where` says where each key was written
+    (`python-source` -> `[tool.maturin] of /p/pyproject.toml`), for messages."""
+    def at(key: str) -> str:
+        source = (where or {}).get(key)
+        return f"`{key}` in {source}" if source else f"`{key}`"
+
     python_root = project_root / python_source if python_source else project_root
     if python_source and not python_root.is_dir():
         raise ConfigError(
-            f"python-source `{python_source}` in {where} points to {python_root}, "
-            "which is not a folder",
+            f"{at('python-source')} is `{python_source}`: {python_root} is not a folder",
             hint="create it or fix python-source",
         )
     top = module_name.split(".")[0]
@@ -70,7 +76,8 @@ def resolve(
     mixed = package_dir.is_dir()
     if python_source and not mixed:
         raise ConfigError(
-            f"python-source `{python_source}` in {where} holds no `{top}` package folder",
+            f"{at('python-source')} is `{python_source}`, which holds no `{top}` package "
+            "folder",
             hint=f"move the Python package to {package_dir}",
         )
     if mixed and not (package_dir / "__init__.py").is_file():
@@ -80,12 +87,12 @@ def resolve(
         )
     for extra in python_packages:
         if not (python_root / extra).is_dir():
-            raise ConfigError(f"python-packages entry `{extra}` in {where} is not a folder "
+            raise ConfigError(f"{at('python-packages')} has `{extra}`, which is not a folder "
                               f"under {python_root}")
     packages = (top, *python_packages) if mixed else tuple(python_packages)
     data_dir = project_root / data if data else python_root / f"{top}.data"
     if data and not data_dir.is_dir():
-        raise ConfigError(f"data folder `{data}` in {where} does not exist ({data_dir})")
+        raise ConfigError(f"{at('data')} is `{data}`, but {data_dir} does not exist")
     return PythonLayout(
         project_root, python_root, module_name, mixed, packages,
         data_dir if data_dir.is_dir() else None,

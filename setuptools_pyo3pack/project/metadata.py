@@ -10,13 +10,9 @@ from pathlib import Path
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
-from .. import __version__
 from ..config.tables import check_table, string_list
 from ..errors import ConfigError
-from ..platforms.tags import WheelTag
-from .cargo_metadata import PYO3_PACK_KEYS, Crate, python_version
-
-GENERATOR = f"setuptools-pyo3pack ({__version__})"
+from .crate import PYO3_PACK_KEYS, Crate, python_version
 
 _README_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".rst": "text/x-rst"}
 _PERSON = re.compile(r"^\s*(?P<name>[^<]*?)\s*(?:<(?P<email>[^>]+)>)?\s*$")
@@ -134,14 +130,14 @@ def from_crate(crate: Crate) -> PackageMetadata:
     where = f"[package.metadata.pyo3-pack] of {crate.manifest_path}"
     table = crate.pyo3_pack_table
     warnings = check_table(table, PYO3_PACK_KEYS, where)
-    author, author_email = split_people(list(package.get("authors") or []))
-    expression, license_text = license_fields(package.get("license"))
+    author, author_email = split_people(list(package.authors))
+    expression, license_text = license_fields(package.license)
     description, content_type = _readme(crate)
-    urls = [(label, package[key]) for key, label in _URL_LABELS if package.get(key)]
+    urls = [(label, value) for key, label in _URL_LABELS if (value := getattr(package, key))]
     urls += [(str(k), str(v)) for k, v in (table.get("project-url") or {}).items()]
     license_sources = {}
-    if package.get("license_file"):
-        license_path = crate.root / package["license_file"]
+    if package.license_file:
+        license_path = crate.root / package.license_file
         if not license_path.is_file():
             raise ConfigError(f"license-file {license_path} named in {crate.manifest_path} "
                               "does not exist")
@@ -149,10 +145,10 @@ def from_crate(crate: Crate) -> PackageMetadata:
     core = CoreMetadata(
         name=crate.name,
         version=python_version(crate),
-        summary=package.get("description"),
+        summary=package.description,
         description=description,
         description_content_type=content_type,
-        keywords=tuple(package.get("keywords") or ()),
+        keywords=package.keywords,
         author=author,
         author_email=author_email,
         maintainer=table.get("maintainer"),
@@ -173,7 +169,7 @@ def from_crate(crate: Crate) -> PackageMetadata:
 
 
 def _readme(crate: Crate) -> tuple[str | None, str | None]:
-    readme = crate.package.get("readme")
+    readme = crate.package.readme
     if not readme:
         return None, None
     path = crate.root / readme
@@ -183,13 +179,6 @@ def _readme(crate: Crate) -> tuple[str | None, str | None]:
         raise ConfigError(
             f"cannot read readme {path} named in {crate.manifest_path}: {exc}"
         ) from None
-
-
-def wheel_file(tags: list[WheelTag]) -> str:
-    lines = ["Wheel-Version: 1.0", f"Generator: {GENERATOR}", "Root-Is-Purelib: false"]
-    for tag in tags:
-        lines.extend(f"Tag: {t}" for t in tag.expanded())
-    return "\n".join(lines) + "\n"
 
 
 def entry_points_text(

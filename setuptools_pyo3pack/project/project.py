@@ -1,20 +1,26 @@
-"""A resolved project: the crate, its binding, metadata and layout, and the options."""
+"""A resolved project: the crate, its binding, metadata and layout, and the settings that
+shaped them. Front doors resolve a `Configuration`, then call `load_project` once."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
 from .. import _process
-from ..config import tool_options
-from ..config.settings import BuildOptions
-from ..config.tool_options import ToolOptions
-from ..platforms import tags
+from ..config.load import Configuration
+from ..config.settings import Binding, Settings
+from ..platforms.base import Platform
+from ..platforms.registry import platform_for
+from ..platforms.tags import normalize_dist_name
 from . import metadata
-from .bindings import Binding, BindingChoice, detect
-from .cargo_metadata import Crate, read_crate
+from .bindings import BindingChoice, detect
+from .crate import Crate, read_crate
 from .layout import PythonLayout
 from .layout import resolve as resolve_layout
 
@@ -27,9 +33,17 @@ class Project:
     binding: BindingChoice
     metadata: metadata.PackageMetadata
     layout: PythonLayout
-    tool: ToolOptions
-    options: BuildOptions
-    """The command line's options merged over the pyproject.toml ones."""
+    config: Configuration
+    """The resolved settings and the pyproject.toml they partly came from."""
+
+    @property
+    def settings(self) -> Settings:
+        return self.config.settings
+
+    @cached_property
+    def platform(self) -> Platform:
+        """The rules of the target system (this machine's without `--target`)."""
+        return platform_for(self.settings.cargo.target)
 
     @property
     def name(self) -> str:
@@ -41,33 +55,65 @@ class Project:
 
     @property
     def dist_stem(self) -> str:
-        return f"{tags.normalize_dist_name(self.name)}-{self.version}"
+        return f"{normalize_dist_name(self.name)}-{self.version}"
 
     @property
     def wheel_dir(self) -> Path:
         """Where built files go: `-o`, else `<cargo target dir>/wheels`."""
-        return self.options.out_dir or self.crate.target_directory / "wheels"
+        return self.settings.output.out_dir or self.crate.target_directory / "wheels"
+
+    @property
+    def pyproject(self) -> Path | None:
+        return self.config.pyproject.path
+
+    @property
+    def build_system(self) -> Mapping[str, Any] | None:
+        """pyproject.toml's [build-system] table, when there is one."""
+        return self.config.pyproject.build_system
 
     @property
     def has_build_system(self) -> bool:
         return self.build_system is not None
 
-    build_system: dict[str, Any] | None = None
-    """pyproject.toml's [build-system] table, when there is one."""
+    def where(self, path: str) -> str:
+        """Where the setting `path` (`layout.module_name`) was given, for messages."""
+        return self.config.where(path, self.config.pyproject.where)
 
 
-def load_project(cli_options: BuildOptions) -> Project:
-    tool, pyproject, warnings = tool_options.load(cli_options.cargo.manifest_path, Path.cwd())
-    options = merge_options(cli_options, tool)
-    crate = read_crate(options.cargo)
-    binding = detect(crate, options.bindings)
+def load_project(config: Configuration) -> Project:
+    """Read the crate (one `cargo metadata`), detect its binding, merge its metadata."""
+    settings = config.settings
+    crate = read_crate(settings.cargo.manifest_path, settings.feature_args, settings.cargo.target)
+    binding = detect(crate, settings.layout.bindings)
+    package_metadata = _package_metadata(crate, binding, config)
+    pyproject = config.pyproject
+    module_name = settings.layout.module_name or (
+        crate.lib.name if crate.lib else normalize_dist_name(crate.name)
+    )
+    python_layout = resolve_layout(
+        pyproject.folder or crate.root,
+        module_name,
+        python_source=settings.layout.python_source,
+        python_packages=settings.layout.python_packages,
+        data=settings.layout.data,
+        where={key: source for key in ("python-source", "python-packages", "data")
+               if (source := config.resolved.source(f"layout.{key.replace('-', '_')}"))},
+    )
+    for warning in [*config.warnings, *package_metadata.warnings]:
+        _process.log(f"warning: {warning}")
+    return Project(crate, binding, package_metadata, python_layout, config)
+
+
+def _package_metadata(crate: Crate, binding: BindingChoice, config: Configuration
+                      ) -> metadata.PackageMetadata:
     package_metadata = metadata.from_crate(crate)
-    if "project" in pyproject and tool.pyproject is not None:
+    pyproject = config.pyproject
+    if pyproject.path is not None and pyproject.project_table is not None:
         from .pyproject_metadata import apply_project_table
 
         package_metadata = apply_project_table(
-            package_metadata, pyproject["project"], root=tool.pyproject.parent,
-            pyproject=tool.pyproject,
+            package_metadata, pyproject.project_table, root=pyproject.path.parent,
+            pyproject=pyproject.path,
         )
     if binding.binding is Binding.CFFI:
         package_metadata = _require(package_metadata, "cffi")
@@ -76,52 +122,12 @@ def load_project(cli_options: BuildOptions) -> Project:
         floor = f">={binding.abi3[0]}.{binding.abi3[1]}"
         core = dataclasses.replace(package_metadata.core, requires_python=floor)
         package_metadata = dataclasses.replace(package_metadata, core=core)
-    project_root = tool.pyproject.parent if tool.pyproject else crate.root
-    module_name = tool.module_name or (
-        crate.lib.name if crate.lib else tags.normalize_dist_name(crate.name)
-    )
-    python_layout = resolve_layout(
-        project_root,
-        module_name,
-        python_source=tool.python_source,
-        python_packages=tool.python_packages,
-        data=tool.data,
-        where=tool.where,
-    )
-    for warning in [*warnings, *package_metadata.warnings]:
-        _process.log(f"warning: {warning}")
-    return Project(crate, binding, package_metadata, python_layout, tool, options,
-                   pyproject.get("build-system"))
-
-
-def merge_options(cli: BuildOptions, tool: ToolOptions) -> BuildOptions:
-    """Command-line options win; lists (features, extra args) add up, file first."""
-    ours = cli.cargo
-    manifest = ours.manifest_path
-    if manifest is None and tool.manifest_path and tool.pyproject is not None:
-        manifest = tool.pyproject.parent / tool.manifest_path
-    profile = ours.profile
-    if profile is None and not ours.release:
-        profile = tool.profile
-    merged = dataclasses.replace(
-        ours,
-        manifest_path=manifest,
-        profile=profile,
-        strip=ours.strip or tool.strip,
-        features=tuple(dict.fromkeys(tool.features + ours.features)),
-        all_features=ours.all_features or tool.all_features,
-        no_default_features=ours.no_default_features or tool.no_default_features,
-        cargo_extra_args=tool.cargo_extra_args + ours.cargo_extra_args,
-        rustc_extra_args=tool.rustc_extra_args + ours.rustc_extra_args,
-    )
-    return dataclasses.replace(cli, cargo=merged, bindings=cli.bindings or tool.bindings,
-                               zig=cli.zig or tool.zig)
+    return package_metadata
 
 
 def _require(package_metadata: metadata.PackageMetadata, name: str) -> metadata.PackageMetadata:
     """Add a runtime requirement unless the project already names that distribution."""
     from packaging.requirements import Requirement
-    from packaging.utils import canonicalize_name
 
     names = {canonicalize_name(Requirement(r).name) for r in package_metadata.core.requires_dist}
     if canonicalize_name(name) in names:

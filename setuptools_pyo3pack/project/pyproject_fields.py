@@ -9,58 +9,23 @@ import difflib
 import email.errors
 import importlib
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
 from email.headerregistry import Address
 from pathlib import Path
 from typing import Any
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
-from packaging.markers import Marker
 from packaging.metadata import ExceptionGroup, Metadata
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ..errors import ConfigError
+from .field_checks import Context, check_subkeys, string, strings, type_word
 
-TYPE_WORDS = {str: "a string", dict: "a table", list: "an array", bool: "a boolean",
-               int: "an integer", float: "a float"}
 _README_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".rst": "text/x-rst",
                  ".txt": "text/plain"}
 _NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
-_DOTTED = r"[^\W\d]\w*(?:\s*\.\s*[^\W\d]\w*)*"
-_REFERENCE = re.compile(rf"^\s*{_DOTTED}\s*(?::\s*{_DOTTED}\s*)?(?:\[[\w\s,.-]*\]\s*)?$")
-_GROUP = re.compile(r"^\w+(?:[.-]\w+)*$")
 _LICENSE_GLOB = re.compile(r"^[A-Za-z0-9._\-/*?\[\]]+$")
 _AUTO_LICENSE_GLOBS = ("LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*")
-
-
-@dataclass(frozen=True)
-class Context:
-    root: Path
-    pyproject: Path
-
-    def error(self, key: str, what: str, hint: str | None = None) -> ConfigError:
-        return ConfigError(f"`{key}` in the [project] table of {self.pyproject} {what}",
-                           hint=hint)
-
-    def read(self, key: str, relative: str) -> tuple[Path, str]:
-        path = self.root / relative
-        if not path.is_file():
-            raise self.error(key, f"names {relative!r}, which is not a file in {self.root}",
-                             hint="give a path relative to pyproject.toml")
-        try:
-            return path, path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise self.error(key, f"names {relative!r}, which is not UTF-8 text",
-                             hint="save it as UTF-8") from None
-        except OSError as exc:
-            raise self.error(key, f"names {relative!r}, which cannot be read: "
-                             f"{exc.strerror or exc}") from None
-
-
 
 
 def name(value: str, ctx: Context) -> str:
@@ -94,17 +59,17 @@ def summary(value: str, ctx: Context) -> str:
 def readme(value: str | dict[str, Any], ctx: Context) -> tuple[str, str]:
     if isinstance(value, str):
         return ctx.read("readme", value)[1], _guess_content_type(value, ctx)
-    _check_subkeys(value, ("file", "text", "content-type"), "readme", ctx)
+    check_subkeys(value, ("file", "text", "content-type"), "readme", ctx)
     if ("file" in value) == ("text" in value):
         raise ctx.error("readme", "must have exactly one of `file` and `text`")
     content_type = value.get("content-type")
     if content_type is not None:
         _content_type(content_type, ctx)
     if "file" in value:
-        relative = _string(value["file"], "readme.file", ctx)
+        relative = string(value["file"], "readme.file", ctx)
         text = ctx.read("readme.file", relative)[1]
         return text, content_type or _guess_content_type(relative, ctx)
-    text = _string(value["text"], "readme.text", ctx)
+    text = string(value["text"], "readme.text", ctx)
     if content_type is None:
         raise ctx.error("readme", "has `text` but no `content-type`",
                         hint='add content-type = "text/markdown" (or text/x-rst, text/plain)')
@@ -121,7 +86,7 @@ def _guess_content_type(relative: str, ctx: Context) -> str:
 
 
 def _content_type(value: Any, ctx: Context) -> str:
-    content_type = _string(value, "readme.content-type", ctx)
+    content_type = string(value, "readme.content-type", ctx)
     raw = {"metadata_version": "2.4", "name": "x", "version": "0",
            "description_content_type": content_type}
     try:
@@ -151,13 +116,13 @@ def license(value: str | dict[str, Any], ctx: Context
             raise ctx.error("license", f"is {value!r}, which is not a valid SPDX license "
                             "expression", hint='write it like "MIT OR Apache-2.0"; identifiers are '
                             "listed at https://spdx.org/licenses/") from None
-    _check_subkeys(value, ("file", "text"), "license", ctx)
+    check_subkeys(value, ("file", "text"), "license", ctx)
     if ("file" in value) == ("text" in value):
         raise ctx.error("license", "must have exactly one of `file` and `text`",
                         hint='or better, write license = "<SPDX expression>"')
     if "text" in value:
-        return None, _string(value["text"], "license.text", ctx), None
-    relative = _string(value["file"], "license.file", ctx)
+        return None, string(value["text"], "license.text", ctx), None
+    relative = string(value["file"], "license.file", ctx)
     path, text = ctx.read("license.file", relative)
     return None, text, (_archive_name(path, ctx.root), path)
 
@@ -230,9 +195,9 @@ def _people(value: list[Any], key: str, ctx: Context) -> tuple[str | None, str |
         if not isinstance(person, dict):
             raise ctx.error(where, f"must be a table like {{name = ..., email = ...}}, "
                             f"not {type_word(person)}")
-        _check_subkeys(person, ("name", "email"), where, ctx)
-        name = _string(person.get("name", ""), f"{where}.name", ctx).strip()
-        address = _string(person.get("email", ""), f"{where}.email", ctx).strip()
+        check_subkeys(person, ("name", "email"), where, ctx)
+        name = string(person.get("name", ""), f"{where}.name", ctx).strip()
+        address = string(person.get("email", ""), f"{where}.email", ctx).strip()
         if "," in name:
             raise ctx.error(f"{where}.name", "must not contain a comma",
                             hint="list each person as their own table")
@@ -269,7 +234,7 @@ def keywords(value: list[Any], ctx: Context) -> tuple[str, ...]:
 def urls(value: dict[str, Any], ctx: Context) -> tuple[tuple[str, str], ...]:
     urls = []
     for label, url in value.items():
-        url = _string(url, f"urls.{label}", ctx).strip()
+        url = string(url, f"urls.{label}", ctx).strip()
         if not label.strip() or len(label) > 32 or "," in label:
             raise ctx.error(f"urls.{label}", "has a label that is empty, longer than 32 "
                             "characters or contains a comma", hint="use a short label")
@@ -278,133 +243,4 @@ def urls(value: dict[str, Any], ctx: Context) -> tuple[tuple[str, str], ...]:
         urls.append((label, url))
     return tuple(urls)
 
-
-def _requirements(value: list[Any], key: str, ctx: Context) -> tuple[str, ...]:
-    requirements = []
-    for text in strings(value, key, ctx):
-        try:
-            requirements.append(str(Requirement(text)))
-        except InvalidRequirement as exc:
-            raise ctx.error(key, f"has {text!r}, which is not a PEP 508 requirement: "
-                            f"{(str(exc).splitlines() or [''])[0]}") from None
-    return tuple(requirements)
-
-
-def dependencies(value: list[Any], ctx: Context) -> tuple[str, ...]:
-    return _requirements(value, "dependencies", ctx)
-
-
-def optional_dependencies(value: dict[str, Any], ctx: Context
-                           ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    extras: dict[str, str] = {}
-    requirements: list[str] = []
-    for extra, items in value.items():
-        key = f"optional-dependencies.{extra}"
-        try:
-            name = canonicalize_name(extra, validate=True)
-        except InvalidName:
-            raise ctx.error(key, f"uses {extra!r}, which is not a valid extra name",
-                            hint="use letters, digits, `-`, `_` and `.`") from None
-        if name in extras:
-            raise ctx.error(key, f"is the same extra as `{extras[name]}` once normalised to "
-                            f"{name!r}", hint="merge the two lists")
-        extras[name] = extra
-        for text in _requirements(_list(items, key, ctx), key, ctx):
-            requirement = Requirement(text)
-            condition = f'extra == "{name}"'
-            if requirement.marker is not None:
-                condition = f"({requirement.marker}) and {condition}"
-            requirement.marker = Marker(condition)
-            requirements.append(str(requirement))
-    return tuple(extras), tuple(requirements)
-
-
-def has_extra(requirement: str) -> bool:
-    try:
-        marker = Requirement(requirement).marker
-    except InvalidRequirement:
-        return False
-    return marker is not None and "extra" in str(marker)
-
-
-def _scripts(value: dict[str, Any], key: str, ctx: Context) -> dict[str, str]:
-    scripts = _entries(value, key, ctx)
-    for name, target in scripts.items():
-        if ":" not in target:
-            raise ctx.error(f"{key}.{name}", f"is {target!r}, which names no function",
-                            hint='write it as "package.module:function"')
-    return scripts
-
-
-def console_scripts(value: dict[str, Any], ctx: Context) -> dict[str, str]:
-    return _scripts(value, "scripts", ctx)
-
-
-def gui_scripts(value: dict[str, Any], ctx: Context) -> dict[str, str]:
-    return _scripts(value, "gui-scripts", ctx)
-
-
-def entry_points(value: dict[str, Any], ctx: Context) -> dict[str, dict[str, str]]:
-    groups = {}
-    for group, entries in value.items():
-        key = f"entry-points.{group}"
-        if group in ("console_scripts", "gui_scripts"):
-            table = "scripts" if group == "console_scripts" else "gui-scripts"
-            raise ctx.error(key, "is not allowed (PEP 621)", hint=f"use [project.{table}]")
-        if not _GROUP.match(group):
-            raise ctx.error(key, f"uses {group!r}, which is not a valid entry-point group",
-                            hint="use dotted words like myapp.plugins")
-        if not isinstance(entries, dict):
-            raise ctx.error(key, f"must be a table, not {type_word(entries)}")
-        groups[group] = _entries(entries, key, ctx)
-    return groups
-
-
-def _entries(value: dict[str, Any], key: str, ctx: Context) -> dict[str, str]:
-    entries = {}
-    for name, target in value.items():
-        where = f"{key}.{name}"
-        target = _string(target, where, ctx)
-        if not name.strip() or "=" in name or name.startswith("[") or "\n" in name:
-            raise ctx.error(where, "has an invalid name", hint="use no `=`, `[` or newline")
-        if not _REFERENCE.match(target):
-            raise ctx.error(where, f"is {target!r}, which is not an object reference",
-                            hint='write it as "package.module:object"')
-        entries[name] = target.strip()
-    return entries
-
-
-def _check_subkeys(table: Mapping[str, Any], known: tuple[str, ...], key: str,
-                   ctx: Context) -> None:
-    for subkey in table:
-        if subkey not in known:
-            allowed = ", ".join(f"`{k}`" for k in known)
-            raise ctx.error(f"{key}.{subkey}", "is not allowed", hint=f"use {allowed}")
-
-
-def _string(value: Any, key: str, ctx: Context) -> str:
-    if not isinstance(value, str):
-        raise ctx.error(key, f"must be a string, not {type_word(value)}")
-    return value
-
-
-def _list(value: Any, key: str, ctx: Context) -> list[Any]:
-    if not isinstance(value, list):
-        raise ctx.error(key, f"must be an array of strings, not {type_word(value)}")
-    return value
-
-
-def strings(value: Any, key: str, ctx: Context) -> tuple[str, ...]:
-    for item in _list(value, key, ctx):
-        if not isinstance(item, str):
-            raise ctx.error(key, f"must be an array of strings, but has {type_word(item)}")
-    return tuple(value)
-
-
-def type_word(value: Any) -> str:
-    return TYPE_WORDS.get(type(value), type(value).__name__)
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
 

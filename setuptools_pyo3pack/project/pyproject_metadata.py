@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
 from ..errors import ConfigError
+from . import field_checks as checks
+from . import pyproject_entries as entries
 from . import pyproject_fields as fields
 from .metadata import PackageMetadata
 
@@ -56,10 +58,10 @@ def apply_project_table(
     `root` is the folder holding pyproject.toml (readme, license paths and globs are relative to
     it); `pyproject` is only used to name the file in messages.
     """
-    ctx = fields.Context(root, pyproject)
+    ctx = checks.Context(root, pyproject)
     if not isinstance(project, Mapping):
         raise ConfigError(
-            f"[project] in {pyproject} must be a table, not {fields.type_word(project)}"
+            f"[project] in {pyproject} must be a table, not {checks.type_word(project)}"
         )
     _check_keys(project, ctx)
     merge = _Merge(project, _dynamic(project, ctx), ctx)
@@ -111,9 +113,9 @@ class _Merge:
 
     project: Mapping[str, Any]
     dynamic: frozenset[str]
-    ctx: fields.Context
+    ctx: checks.Context
 
-    def pick(self, key: str, parse: Callable[[Any, fields.Context], T], cargo: T, empty: T) -> T:
+    def pick(self, key: str, parse: Callable[[Any, checks.Context], T], cargo: T, empty: T) -> T:
         if key in self.project:
             return parse(self.project[key], self.ctx)
         return cargo if key in self.dynamic else empty
@@ -159,11 +161,11 @@ def _merge_requirements(merge: _Merge, base: PackageMetadata
                         ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Requires-Dist (plain, then per extra) and Provides-Extra."""
     cargo = base.core.requires_dist
-    plain = tuple(r for r in cargo if not fields.has_extra(r))
-    with_extra = tuple(r for r in cargo if fields.has_extra(r))
-    dependencies = merge.pick("dependencies", fields.dependencies, plain, ())
+    plain = tuple(r for r in cargo if not entries.has_extra(r))
+    with_extra = tuple(r for r in cargo if entries.has_extra(r))
+    dependencies = merge.pick("dependencies", entries.dependencies, plain, ())
     extras, extra_requirements = merge.pick(
-        "optional-dependencies", fields.optional_dependencies,
+        "optional-dependencies", entries.optional_dependencies,
         (base.core.provides_extra, with_extra), ((), ()))
     return dependencies + extra_requirements, extras
 
@@ -171,17 +173,17 @@ def _merge_requirements(merge: _Merge, base: PackageMetadata
 def _merge_entry_points(merge: _Merge, base: PackageMetadata
                         ) -> tuple[dict[str, str], dict[str, str], dict[str, dict[str, str]]]:
     empty: dict[str, str] = {}
-    console = merge.pick("scripts", fields.console_scripts, dict(base.console_scripts), empty)
-    gui = merge.pick("gui-scripts", fields.gui_scripts, empty, empty)
+    console = merge.pick("scripts", entries.console_scripts, dict(base.console_scripts), empty)
+    gui = merge.pick("gui-scripts", entries.gui_scripts, empty, empty)
     clash = sorted(set(console) & set(gui))
     if clash:
         raise merge.ctx.error(f"gui-scripts.{clash[0]}", "is also in [project.scripts]",
                               hint="give the two scripts different names")
     no_groups: dict[str, dict[str, str]] = {}
-    return console, gui, merge.pick("entry-points", fields.entry_points, no_groups, no_groups)
+    return console, gui, merge.pick("entry-points", entries.entry_points, no_groups, no_groups)
 
 
-def _check_keys(project: Mapping[str, Any], ctx: fields.Context) -> None:
+def _check_keys(project: Mapping[str, Any], ctx: checks.Context) -> None:
     for key, value in project.items():
         expected = PROJECT_KEYS.get(key)
         if expected is None:
@@ -190,12 +192,12 @@ def _check_keys(project: Mapping[str, Any], ctx: fields.Context) -> None:
                             hint=f"did you mean `{close[0]}`?" if close
                             else "move tool settings to [tool.pyo3-pack]")
         if not isinstance(value, expected):
-            words = " or ".join(fields.TYPE_WORDS[kind] for kind in expected)
-            raise ctx.error(key, f"must be {words}, not {fields.type_word(value)}")
+            words = " or ".join(checks.TYPE_WORDS[kind] for kind in expected)
+            raise ctx.error(key, f"must be {words}, not {checks.type_word(value)}")
 
 
-def _dynamic(project: Mapping[str, Any], ctx: fields.Context) -> frozenset[str]:
-    names = fields.strings(project.get("dynamic", []), "dynamic", ctx)
+def _dynamic(project: Mapping[str, Any], ctx: checks.Context) -> frozenset[str]:
+    names = checks.strings(project.get("dynamic", []), "dynamic", ctx)
     for name in names:
         if name == "name":
             raise ctx.error("dynamic", 'must not list "name"', hint="give name statically")

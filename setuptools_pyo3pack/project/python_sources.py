@@ -12,9 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..config.settings import Binding
 from ..errors import ConfigError
 from ..fs import Member
+from ..platforms.base import SHARED_LIBRARY_SUFFIXES
 from .layout import PythonLayout
+from .project import Project
 
 #: Never packed, whatever the ignore files say.
 _ALWAYS_SKIPPED_DIRS = {"__pycache__", ".git", ".hg", ".mypy_cache", ".pytest_cache", "target"}
@@ -71,7 +74,7 @@ def is_generated_native(relative: str, layout: PythonLayout) -> bool:
     if folder != layout.native_dir:
         return False
     stem = layout.native_name
-    return (name.startswith(stem + ".") and name.endswith((".so", ".pyd", ".dylib"))) or (
+    return (name.startswith(stem + ".") and name.endswith(SHARED_LIBRARY_SUFFIXES)) or (
         name == stem  # a cffi package folder's files are handled by the caller
     )
 
@@ -121,3 +124,22 @@ def data_members(layout: PythonLayout, data_prefix: str, rules: IgnoreRules) -> 
             members.append(Member(f"{data_prefix}/{relative}", source=path,
                                   executable=os.access(path, os.X_OK)))
     return members
+
+
+def source_members(project: Project, *, data_prefix: str, rules: IgnoreRules | None = None,
+                   editable: bool = False) -> list[Member]:
+    """The project's own files, for a wheel and an sdist alike: the Python packages and
+    `include` globs (left in the tree by an editable wheel), and the data folder."""
+    layout = project.layout
+    rules = rules or IgnoreRules(layout.project_root, project.settings.layout.exclude)
+    data = data_members(layout, data_prefix, rules)
+    if editable:
+        return data
+    generated: tuple[str, ...] = ()
+    if project.binding.binding is Binding.CFFI:
+        generated = (layout.native_package + "/",)  # develop writes it into the tree
+    return [
+        *python_members(layout, rules, generated),
+        *include_members(layout, project.settings.layout.include),
+        *data,
+    ]

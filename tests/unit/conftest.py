@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack.project.cargo_metadata import Crate, crate_from_metadata
+from setuptools_pyo3pack.project.crate import Crate, crate_from_metadata
 
 from .helpers import EXAMPLES, NEW_STYLE_BUILD_RS, recorded_metadata
 

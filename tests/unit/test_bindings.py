@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from setuptools_pyo3pack.config.settings import Binding
 from setuptools_pyo3pack.errors import ConfigError
 from setuptools_pyo3pack.project import bindings
-from setuptools_pyo3pack.project.bindings import Binding, BindingChoice, SupportedVersions
-from setuptools_pyo3pack.project.cargo_metadata import CargoTarget, Crate, crate_from_metadata
+from setuptools_pyo3pack.project.bindings import BindingChoice, SupportedVersions
+from setuptools_pyo3pack.project.cargo_metadata import CargoTarget
+from setuptools_pyo3pack.project.crate import Crate, crate_from_metadata
 
 from .helpers import NEW_STYLE_BUILD_RS, OLD_STYLE_BUILD_RS, recorded_metadata
 

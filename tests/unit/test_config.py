@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack.config.settings import CargoOptions
+from setuptools_pyo3pack.config.chain import resolve, values_source
 from setuptools_pyo3pack.config.tables import check_table, string_list
 from setuptools_pyo3pack.errors import ConfigError
 from setuptools_pyo3pack.project import cargo_metadata as config
-from setuptools_pyo3pack.project.cargo_metadata import (
+from setuptools_pyo3pack.project.cargo_metadata import CargoTarget
+from setuptools_pyo3pack.project.crate import (
     PYO3_PACK_KEYS,
-    CargoTarget,
     Crate,
     crate_from_metadata,
+    python_version,
 )
 
 from .helpers import recorded_metadata
@@ -42,7 +43,7 @@ def test_pyo3_pure_crate(load_crate: Callable[[str], Crate], tmp_path: Path) -> 
     # build-dependencies of dependencies are part of the graph too
     assert "pyo3-build-config" in crate.dependencies
     assert "pyo3-pure" not in crate.dependencies
-    assert crate.package["description"] == "A pyo3 extension module packed by pyo3-pack"
+    assert crate.package.description == "A pyo3 extension module packed by pyo3-pack"
     assert crate.pyo3_pack_table == {
         "classifier": ["Programming Language :: Rust", "Programming Language :: Python :: 3"]
     }
@@ -106,7 +107,7 @@ def test_python_version(
     load_crate: Callable[[str], Crate], cargo_version: str, expected: str
 ) -> None:
     crate = _with_version(load_crate("hello-bin"), cargo_version)
-    assert config.python_version(crate) == expected
+    assert python_version(crate) == expected
 
 
 @pytest.mark.parametrize("cargo_version", ["1.0.0-foo", "1.0.0-alpha.beta", "1.0.0-x.7.z"])
@@ -115,7 +116,7 @@ def test_python_version_unrepresentable_is_one_line_error(
 ) -> None:
     crate = _with_version(load_crate("hello-bin"), cargo_version)
     with pytest.raises(ConfigError) as info:
-        config.python_version(crate)
+        python_version(crate)
     message = str(info.value)
     assert "\n" not in message
     assert repr(cargo_version) in message
@@ -129,7 +130,7 @@ def test_semver_prerelease_never_becomes_a_post_release(
 ) -> None:
     crate = _with_version(load_crate("hello-bin"), cargo_version)
     try:
-        version = config.python_version(crate)
+        version = python_version(crate)
     except ConfigError:
         return  # refusing is fine; what is not fine is reordering
     assert ".post" not in version
@@ -204,13 +205,14 @@ def test_locate_manifest_missing_names_the_path(tmp_path: Path) -> None:
 
 def test_cargo_metadata_argv_passes_feature_and_target_options(tmp_path: Path) -> None:
     manifest = tmp_path / "Cargo.toml"
-    options = CargoOptions(
-        features=("a", "b"),
-        all_features=True,
-        no_default_features=True,
-        target="aarch64-unknown-linux-gnu",
-    )
-    assert config.cargo_metadata_argv(manifest, options) == [
+    settings = resolve([values_source(None, {
+        "cargo.features": ("a", "b"),
+        "cargo.all_features": True,
+        "cargo.no_default_features": True,
+        "cargo.target": "aarch64-unknown-linux-gnu",
+    })]).settings
+    assert config.cargo_metadata_argv(manifest, settings.feature_args,
+                                      settings.cargo.target) == [
         "cargo", "metadata", "--format-version", "1", "--manifest-path", str(manifest),
         "--features", "a,b", "--all-features", "--no-default-features",
         "--filter-platform", "aarch64-unknown-linux-gnu",

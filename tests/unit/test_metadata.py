@@ -16,8 +16,9 @@ from setuptools_pyo3pack import __version__
 from setuptools_pyo3pack.errors import ConfigError
 from setuptools_pyo3pack.platforms.tags import WheelTag
 from setuptools_pyo3pack.project import metadata
-from setuptools_pyo3pack.project.cargo_metadata import Crate
+from setuptools_pyo3pack.project.crate import Crate
 from setuptools_pyo3pack.project.metadata import CoreMetadata
+from setuptools_pyo3pack.wheel.dist_info import wheel_file
 
 FULL = CoreMetadata(
     name="pyo3-pure",
@@ -181,7 +182,7 @@ def test_readme_content_type(name: str, expected: str) -> None:
 
 
 def test_wheel_file_lists_one_tag_line_per_expanded_tag() -> None:
-    text = metadata.wheel_file(
+    text = wheel_file(
         [WheelTag("cp39", "abi3", "manylinux_2_17_x86_64.manylinux2014_x86_64")]
     )
     assert text == (
@@ -226,8 +227,7 @@ def test_from_crate_reads_cargo_fields(load_crate: Callable[[str], Crate]) -> No
 
 
 def _with_table(crate: Crate, table: dict[str, object]) -> Crate:
-    package = dict(crate.package)
-    package["metadata"] = {"pyo3-pack": table}
+    package = dataclasses.replace(crate.package, metadata={"pyo3-pack": table})
     return dataclasses.replace(crate, package=package)
 
 
@@ -262,7 +262,7 @@ def test_from_crate_rejects_script_without_function(load_crate: Callable[[str], 
 
 def test_from_crate_missing_license_file_names_it(load_crate: Callable[[str], Crate]) -> None:
     crate = load_crate("hello-bin")
-    package = dict(crate.package, license_file="LICENSE.txt")
+    package = dataclasses.replace(crate.package, license_file="LICENSE.txt")
     with pytest.raises(ConfigError) as info:
         metadata.from_crate(dataclasses.replace(crate, package=package))
     assert str(crate.root / "LICENSE.txt") in str(info.value)
@@ -272,7 +272,7 @@ def test_from_crate_missing_license_file_names_it(load_crate: Callable[[str], Cr
 def test_from_crate_license_file_is_listed(load_crate: Callable[[str], Crate]) -> None:
     crate = load_crate("hello-bin")
     (crate.root / "COPYING").write_text("MIT License\n", encoding="utf-8")
-    package = dict(crate.package, license_file="COPYING")
+    package = dataclasses.replace(crate.package, license_file="COPYING")
     package_metadata = metadata.from_crate(dataclasses.replace(crate, package=package))
     assert package_metadata.core.license_files == ("COPYING",)
     assert package_metadata.license_sources == {"COPYING": crate.root / "COPYING"}

@@ -9,7 +9,7 @@ import pytest
 from packaging.metadata import Metadata
 from packaging.requirements import Requirement
 
-from setuptools_pyo3pack.config.pyproject import load_pyproject
+from setuptools_pyo3pack.config.pyproject import load_toml
 from setuptools_pyo3pack.errors import ConfigError
 from setuptools_pyo3pack.project import pyproject_fields
 from setuptools_pyo3pack.project.metadata import CoreMetadata, PackageMetadata, entry_points_text
@@ -456,13 +456,13 @@ def test_project_that_is_not_a_table(root: Path) -> None:
         apply_project_table(CARGO, "x", root=root, pyproject=root / "pyproject.toml")  # type: ignore[arg-type]
 
 
-# --- load_pyproject -----------------------------------------------------------------------
+# --- load_toml ---------------------------------------------------------------------------
 
 
 def test_load_pyproject_reads_toml(tmp_path: Path) -> None:
     path = tmp_path / "pyproject.toml"
     path.write_text('[project]\nname = "x"\ndynamic = ["version"]\n', encoding="utf-8")
-    assert load_pyproject(path) == {"project": {"name": "x", "dynamic": ["version"]}}
+    assert load_toml(path) == {"project": {"name": "x", "dynamic": ["version"]}}
 
 
 @pytest.mark.parametrize(
@@ -477,7 +477,7 @@ def test_load_pyproject_syntax_error_is_one_line_with_the_line(
     path = tmp_path / "pyproject.toml"
     path.write_bytes(content)
     with pytest.raises(ConfigError) as info:
-        load_pyproject(path)
+        load_toml(path)
     message = str(info.value)
     assert message.startswith(f"pyproject.toml at {path} is not valid TOML: ")
     assert text in message and "\n" not in message
@@ -485,4 +485,4 @@ def test_load_pyproject_syntax_error_is_one_line_with_the_line(
 
 def test_load_pyproject_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"^cannot read pyproject\.toml at "):
-        load_pyproject(tmp_path / "pyproject.toml")
+        load_toml(tmp_path / "pyproject.toml")

@@ -10,7 +10,9 @@ from packaging.utils import parse_wheel_filename
 from packaging.version import Version
 
 from setuptools_pyo3pack.compile import interpreters
+from setuptools_pyo3pack.errors import ConfigError
 from setuptools_pyo3pack.platforms import tags
+from setuptools_pyo3pack.platforms.registry import platform_for
 from setuptools_pyo3pack.platforms.tags import WheelTag
 
 from .helpers import make_interpreter
@@ -112,15 +114,15 @@ def test_platform_tag(sysconfig_platform: str, expected: str) -> None:
     ],
 )
 def test_platform_tag_for_target(triple: str, expected: str) -> None:
-    assert tags.platform_tag_for_target(triple) == expected
+    assert platform_for(triple).platform_tag() == expected
 
 
 @pytest.mark.parametrize(
     "triple", ["x86_64-apple-darwin", "x86_64-pc-windows-msvc", "wasm32-unknown-unknown"]
 )
 def test_platform_tag_for_unknown_target_raises(triple: str) -> None:
-    with pytest.raises(ValueError, match=triple):
-        tags.platform_tag_for_target(triple)
+    with pytest.raises(ConfigError, match=triple):
+        platform_for(triple)
 
 
 @pytest.mark.parametrize(
