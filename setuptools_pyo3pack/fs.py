@@ -108,3 +108,15 @@ def sha256_file(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
+
+
+def write_member(member: Member, destination: Path) -> None:
+    """Put one member's content at `destination`, atomically; executables are replaced by
+    unlinking the old file first (see `copy_into_tree`)."""
+    if member.source is not None and member.executable:
+        copy_into_tree(member.source, destination)
+    elif member.source is not None:
+        with atomic_path(destination) as tmp:
+            shutil.copyfile(member.source, tmp)
+    else:
+        write_atomic(destination, member.read_bytes(), mode=0o755 if member.executable else 0o644)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from ..platforms.policy_names import UNCHECKED, parse_policy_name
 from .elf import Libc
 from .errors import AuditError, UnknownPolicyError
 from .policy import check_policy, find_policy, load_policies, policy_names
 from .verdict import Verdict
-
-_UNCHECKED = "-unchecked"
-#: short forms: `1`, `2010`, `2014` are the legacy manylinux names, `2_17` a glibc version
-_LEGACY = re.compile(r"^(1|2010|2014)$")
-_GLIBC = re.compile(r"^\d+_\d+$")
 
 
 @dataclass(frozen=True)
@@ -28,28 +23,22 @@ class Compatibility:
     def __str__(self) -> str:
         if self.policy is None:
             return "off"
-        return self.policy + ("" if self.checked else _UNCHECKED)
+        return self.policy + ("" if self.checked else UNCHECKED)
 
 
 def parse_compatibility(value: str) -> Compatibility:
     """`2014`, `2_17`, `manylinux_2_17`, `manylinux2014`, `musllinux_1_2`, `off` or `linux`,
     each optionally with `-unchecked`."""
-    text = value.strip().lower()
-    checked = not text.endswith(_UNCHECKED)
-    body = text[: -len(_UNCHECKED)] if not checked else text
-    if body in ("off", "linux"):
+    parsed = parse_policy_name(value)
+    if parsed.name is None:
         return Compatibility(None, checked=False)
-    if _LEGACY.match(body):
-        body = f"manylinux{body}"
-    elif _GLIBC.match(body):
-        body = f"manylinux_{body}"
     names = policy_names()
-    if body not in names:
+    if parsed.name not in names:
         raise UnknownPolicyError(
             f"unknown manylinux compatibility `{value}`",
             hint=f"use {valid_forms()}, optionally with `-unchecked`",
         )
-    return Compatibility(names[body], checked=checked)
+    return Compatibility(names[parsed.name], checked=parsed.checked)
 
 
 def valid_forms() -> str:
@@ -102,5 +91,5 @@ def choose_platform_tag(verdict: Verdict, requested: Compatibility | None = None
     raise AuditError(
         f"the wheel is not {policy.tag} compatible: {reasons[0]}{more}",
         hint=f"build in a {policy.name} container, accept {verdict.platform_tag}, "
-        f"or pass `{requested.policy}{_UNCHECKED}` to tag it anyway",
+        f"or pass `{requested.policy}{UNCHECKED}` to tag it anyway",
     )

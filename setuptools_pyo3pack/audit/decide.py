@@ -10,24 +10,14 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
+from ..config.settings import AuditMode
 from ..errors import ConfigError
 from .compat import Compatibility, choose_platform_tag, platform_tag
 from .errors import AuditError
 from .policy import Policy, Reason
 from .verdict import PolicyResult, Verdict
-
-
-class AuditMode(str, enum.Enum):
-    REPAIR = "repair"
-    CHECK = "check"
-    WARN = "warn"
-    SKIP = "skip"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def parse_audit_mode(value: str) -> AuditMode:

@@ -25,10 +25,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import _process
+from ..config.settings import AuditMode
 from ..errors import CommandError
 from ..fs import CHUNK, Member
 from .compat import Compatibility
-from .decide import AuditMode, decide, repair_candidates
+from .decide import decide, repair_candidates
 from .elf import ElfInfo, is_dynamic_loader, read_elf
 from .errors import AuditError
 from .policy import LIBPYTHON, Policy, check_policy

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import _process
-from ..config.settings import CargoOptions
+from ..config.settings import Settings
 from ..errors import CommandError
+from ..platforms.base import SHARED_LIBRARY_SUFFIXES
 from ..platforms.interpreter import Interpreter
-from ..project.cargo_metadata import Crate
+from ..project.crate import Crate
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def target_dir_for(crate: Crate, interpreter: Interpreter | None, abi3: bool) ->
 
 def invocation(
     crate: Crate,
-    options: CargoOptions,
+    settings: Settings,
     *,
     bin_name: str | None,
     interpreter: Interpreter | None,
@@ -47,13 +48,14 @@ def invocation(
     argv = ["cargo", "rustc", "--message-format=json-render-diagnostics",
             "--manifest-path", str(crate.manifest_path), "--target-dir", str(target_dir)]
     argv += ["--bin", bin_name] if bin_name else ["--lib"]
-    argv += ["--profile", options.profile_name]
-    if options.target:
-        argv += ["--target", options.target]
-    argv += options.feature_args
-    argv += options.cargo_extra_args
-    rustc_args = list(options.rustc_extra_args)
-    if options.strip:
+    cargo = settings.cargo
+    argv += ["--profile", settings.profile]
+    if cargo.target:
+        argv += ["--target", cargo.target]
+    argv += settings.feature_args
+    argv += cargo.cargo_extra_args
+    rustc_args = list(cargo.rustc_extra_args)
+    if cargo.strip:
         rustc_args += ["-C", "strip=symbols"]
     if rustc_args:
         argv += ["--", *rustc_args]
@@ -112,7 +114,7 @@ def _parse(line: str) -> dict[str, object] | None:
 
 def _is_root(message: Mapping[str, object], crate: Crate) -> bool:
     package_id = str(message.get("package_id", ""))
-    return package_id == crate.package.get("id")
+    return package_id == crate.package.id
 
 
 def _wanted_files(message: Mapping[str, object]) -> list[Path]:
@@ -125,4 +127,4 @@ def _wanted_files(message: Mapping[str, object]) -> list[Path]:
     filenames = message.get("filenames")
     if not isinstance(filenames, list):
         return []
-    return [Path(f) for f in filenames if str(f).endswith((".so", ".dylib", ".dll", ".pyd"))]
+    return [Path(f) for f in filenames if str(f).endswith(SHARED_LIBRARY_SUFFIXES)]

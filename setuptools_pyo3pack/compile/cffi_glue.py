@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import _process
 from ..errors import CommandError, ConfigError
-from ..project.cargo_metadata import Crate
+from ..project.crate import Crate
 
 #: cbindgen settings when the crate has no cbindgen.toml: plain C, nothing cffi can't parse
 DEFAULT_CBINDGEN_CONFIG = 'language = "C"\nno_includes = true\n'

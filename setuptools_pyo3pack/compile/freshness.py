@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..fs import Member, write_atomic
 
 

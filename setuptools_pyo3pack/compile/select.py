@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sysconfig
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import _process
-from ..config.settings import BuildOptions
-from ..errors import ConfigError, InterpreterError
+from ..errors import InterpreterError
 from ..platforms import tags
 from ..platforms.interpreter import Interpreter
 from ..project.project import Project
@@ -22,18 +20,6 @@ class WheelPlan:
     interpreter: Interpreter | None
     tag: tags.WheelTag
     abi3: bool = False
-
-
-def platform_tag(options: BuildOptions) -> str:
-    if options.cargo.target:
-        try:
-            return tags.platform_tag_for_target(options.cargo.target)
-        except ValueError:
-            raise ConfigError(
-                f"no wheel platform tag is known for target `{options.cargo.target}`",
-                hint="build for a Linux target, or without --target",
-            ) from None
-    return tags.platform_tag(sysconfig.get_platform())
 
 
 def supported_interpreters(
@@ -73,11 +59,13 @@ def select_interpreters(project: Project, specs: Sequence[str]) -> list[Interpre
     return usable
 
 
-def plan(project: Project, platform: str) -> list[WheelPlan]:
+def plan(project: Project) -> list[WheelPlan]:
+    """One wheel per interpreter, one abi3 wheel, or one wheel for no interpreter at all."""
+    platform = project.platform.platform_tag()
     choice = project.binding
     if not choice.binding.needs_interpreter:
         return [WheelPlan(None, tags.universal_tag(platform))]
-    chosen = select_interpreters(project, project.options.interpreters)
+    chosen = select_interpreters(project, project.settings.output.interpreters)
     if choice.is_abi3:
         cpythons = [i for i in chosen if i.implementation == "cpython"]
         if not cpythons:

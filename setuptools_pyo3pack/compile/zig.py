@@ -21,13 +21,12 @@ from pathlib import Path
 
 from .. import _process
 from ..errors import CommandError, ConfigError
+from ..platforms.policy_names import parse_policy_name
 from .cargo import CargoInvocation
 
 ZIG_HINT = "pip install 'setuptools-pyo3pack[zig]' (installs cargo-zigbuild and ziglang)"
 #: without a requested policy, zig builds for manylinux2014, as the policy most users want
 DEFAULT_GLIBC = (2, 17)
-_GLIBC_POLICY = re.compile(r"^manylinux_(\d+)_(\d+)$")
-_LEGACY = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
 _SUFFIX = re.compile(r"\.\d+\.\d+$")
 
 
@@ -36,18 +35,9 @@ def glibc_for(policy: str | None) -> tuple[int, int] | None:
     and `linux`/`off` (zig then uses its default)."""
     if policy is None:
         return DEFAULT_GLIBC
-    name = policy.strip().lower().removesuffix("-unchecked")
-    if name in ("1", "2010", "2014"):
-        name = f"manylinux{name}"
-    elif re.fullmatch(r"\d+_\d+", name):
-        name = f"manylinux_{name}"
-    if name in _LEGACY:
-        return _LEGACY[name]
-    match = _GLIBC_POLICY.match(name)
-    if match:
-        return int(match.group(1)), int(match.group(2))
-    if name in ("off", "linux") or name.startswith("musllinux"):
-        return None
+    parsed = parse_policy_name(policy)
+    if parsed.glibc is not None or parsed.name is None or parsed.musl:
+        return parsed.glibc
     raise ConfigError(
         f"--zig cannot build for the policy `{policy}`",
         hint="use a manylinux policy such as 2014 or 2_28, or musllinux_1_2",
@@ -58,8 +48,7 @@ def zig_target(triple: str, policy: str | None) -> str:
     """The target cargo-zigbuild gets: `x86_64-unknown-linux-gnu` + manylinux2014 ->
     `x86_64-unknown-linux-gnu.2.17`. musllinux asks for the musl triple of the same arch."""
     base = _SUFFIX.sub("", triple)
-    name = (policy or "").lower()
-    if name.startswith("musllinux"):
+    if policy is not None and parse_policy_name(policy).musl:
         if not base.endswith("-linux-gnu") and not base.endswith("-linux-musl"):
             raise ConfigError(f"--zig cannot build musllinux wheels for `{triple}`")
         return base.replace("-linux-gnu", "-linux-musl")

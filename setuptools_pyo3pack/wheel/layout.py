@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..compile.cffi_glue import loader as cffi_loader
+from ..config.settings import Binding
 from ..errors import CommandError
 from ..fs import Member
+from ..platforms.base import Platform
 from ..platforms.interpreter import Interpreter
-from ..project.bindings import Binding
 
 if TYPE_CHECKING:
     from ..project.layout import PythonLayout
@@ -26,15 +27,8 @@ def init_py(module: str) -> str:
     )
 
 
-def extension_filename(module: str, interpreter: Interpreter, abi3: bool) -> str:
-    """The native module's file name as the target interpreter will look for it."""
-    if abi3:
-        return f"{module}.abi3.so"
-    return f"{module}{interpreter.ext_suffix}"
-
-
-def single_library(artifacts: list[Path], what: str) -> Path:
-    libraries = [a for a in artifacts if a.suffix in (".so", ".dylib", ".dll", ".pyd")]
+def single_library(artifacts: list[Path], what: str, platform: Platform) -> Path:
+    libraries = [a for a in artifacts if a.suffix in platform.library_suffixes]
     if len(libraries) != 1:
         found = ", ".join(str(a) for a in artifacts) or "nothing"
         raise CommandError(f"expected one shared library from cargo for {what}, got {found}")
@@ -42,10 +36,9 @@ def single_library(artifacts: list[Path], what: str) -> Path:
 
 
 def extension_members(
-    layout: PythonLayout, library: Path, interpreter: Interpreter, abi3: bool
+    layout: PythonLayout, library: Path, filename: str
 ) -> list[Member]:
-    """The native module; a pure project also gets a package that re-exports it."""
-    filename = extension_filename(layout.native_name, interpreter, abi3)
+    """The native module as `filename`; a pure project also gets a package re-exporting it."""
     members = [Member(f"{layout.native_dir}/{filename}", source=library, executable=True)]
     if not layout.mixed and "." not in layout.module_name:
         package = layout.native_dir
@@ -83,13 +76,16 @@ def native_members(
     artifacts: list[Path],
     interpreter: Interpreter | None,
     abi3: bool,
+    platform: Platform,
     ffi_source: str | None = None,
 ) -> list[Member]:
+    """Where cargo's artifacts go in the wheel (and, for develop, below the python root)."""
     if binding is Binding.BIN:
         return binary_members(data_dir, artifacts)
-    library = single_library(artifacts, layout.module_name)
+    library = single_library(artifacts, layout.module_name, platform)
     if binding is Binding.CFFI:
         assert ffi_source is not None
         return cffi_members(layout, library, ffi_source)
     assert interpreter is not None
-    return extension_members(layout, library, interpreter, abi3)
+    filename = platform.extension_filename(layout.native_name, interpreter.ext_suffix, abi3)
+    return extension_members(layout, library, filename)

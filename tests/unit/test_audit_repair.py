@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from setuptools_pyo3pack.audit import evaluate, load_policies, parse_compatibility, read_elf
-from setuptools_pyo3pack.audit.decide import AuditMode, decide, parse_audit_mode, repair_candidates
+from setuptools_pyo3pack.audit.decide import decide, parse_audit_mode, repair_candidates
 from setuptools_pyo3pack.audit.elf import ElfInfo, Libc
 from setuptools_pyo3pack.audit.errors import AuditError
 from setuptools_pyo3pack.audit.policy import find_policy
@@ -33,6 +33,7 @@ from setuptools_pyo3pack.audit.repair import (
     search_order,
     simulate,
 )
+from setuptools_pyo3pack.config.settings import AuditMode
 from setuptools_pyo3pack.errors import CommandError, ConfigError
 from tests.unit.audit_fixtures import Natives, build_natives
 from tests.unit.test_audit_policy import elf

@@ -16,7 +16,7 @@ import pytest
 
 from setuptools_pyo3pack.audit import AuditError, audit_wheel
 from setuptools_pyo3pack.frontends.cli import main
-from setuptools_pyo3pack.wheel.retag import retag_wheel, retag_wheel_metadata
+from setuptools_pyo3pack.wheel.rewrite import retag_wheel, retag_wheel_metadata
 from setuptools_pyo3pack.wheel.writer import WheelWriter
 from tests.unit.audit_fixtures import Natives, build_natives
 

@@ -12,12 +12,15 @@ from pathlib import Path
 import pytest
 
 from setuptools_pyo3pack.compile import cffi_glue
-from setuptools_pyo3pack.config.settings import BuildOptions, CargoOptions
+from setuptools_pyo3pack.config.chain import values_source
+from setuptools_pyo3pack.config.load import load_configuration
+from setuptools_pyo3pack.config.settings import Binding
 from setuptools_pyo3pack.errors import CommandError
 from setuptools_pyo3pack.fs import Member
 from setuptools_pyo3pack.platforms import tags
-from setuptools_pyo3pack.project.bindings import Binding
-from setuptools_pyo3pack.project.cargo_metadata import Crate
+from setuptools_pyo3pack.platforms.linux import LinuxPlatform
+from setuptools_pyo3pack.platforms.target import Architecture, OperatingSystem, Target
+from setuptools_pyo3pack.project.crate import Crate
 from setuptools_pyo3pack.project.layout import PythonLayout
 from setuptools_pyo3pack.project.project import load_project
 from setuptools_pyo3pack.wheel import layout, pipeline
@@ -69,29 +72,34 @@ def test_extension_filename_for_an_interpreter() -> None:
     interpreter = make_interpreter(
         "cpython", (3, 12, 4), ext_suffix=".cpython-312-x86_64-linux-gnu.so"
     )
-    assert layout.extension_filename("pyo3_pure", interpreter, abi3=False) == (
+    assert LINUX.extension_filename("pyo3_pure", interpreter.ext_suffix, abi3=False) == (
         "pyo3_pure.cpython-312-x86_64-linux-gnu.so"
     )
 
 
 def test_extension_filename_for_pypy_and_free_threaded() -> None:
     pypy = make_interpreter("pypy", (3, 10, 14), ext_suffix=".pypy310-pp73-x86_64-linux-gnu.so")
-    assert layout.extension_filename("m", pypy, abi3=False) == "m.pypy310-pp73-x86_64-linux-gnu.so"
+    assert LINUX.extension_filename("m", pypy.ext_suffix, abi3=False) == (
+        "m.pypy310-pp73-x86_64-linux-gnu.so")
     threaded = make_interpreter(
         "cpython", (3, 13, 0), free_threaded=True, ext_suffix=".cpython-313t-x86_64-linux-gnu.so"
     )
-    assert layout.extension_filename("m", threaded, abi3=False) == (
+    assert LINUX.extension_filename("m", threaded.ext_suffix, abi3=False) == (
         "m.cpython-313t-x86_64-linux-gnu.so"
     )
 
 
 def test_extension_filename_for_abi3() -> None:
     interpreter = make_interpreter("cpython", (3, 9, 19))
-    assert layout.extension_filename("pyo3_abi3", interpreter, abi3=True) == "pyo3_abi3.abi3.so"
+    assert LINUX.extension_filename("pyo3_abi3", interpreter.ext_suffix, abi3=True) == (
+        "pyo3_abi3.abi3.so")
 
 
 def _layout(root: Path, module: str, *, mixed: bool = False) -> PythonLayout:
     return PythonLayout(project_root=root, python_root=root, module_name=module, mixed=mixed)
+
+
+LINUX = LinuxPlatform(Target(None, Architecture.X86_64, OperatingSystem.LINUX))
 
 
 def _by_name(members: list[Member]) -> list[Member]:
@@ -111,6 +119,7 @@ def test_native_members_for_pure_pyo3_module(tmp_path: Path) -> None:
         artifacts=[library, tmp_path / "libpyo3_pure.rlib"],
         interpreter=interpreter,
         abi3=False,
+        platform=LINUX,
     )
     assert _by_name(members) == [
         Member("pyo3_pure/__init__.py", data=layout.init_py("pyo3_pure")),
@@ -131,6 +140,7 @@ def test_native_members_for_abi3_dotted_module(tmp_path: Path) -> None:
         artifacts=[library],
         interpreter=make_interpreter("cpython", (3, 9, 19)),
         abi3=True,
+        platform=LINUX,
     )
     # a dotted name puts the extension in the package folders, with no generated __init__
     assert members == [Member("pkg/sub/_native.abi3.so", source=library, executable=True)]
@@ -145,6 +155,7 @@ def test_native_members_for_bin_go_to_data_scripts(tmp_path: Path) -> None:
         artifacts=exes,
         interpreter=None,
         abi3=False,
+        platform=LINUX,
     )
     assert members == [
         Member("hello_bin-0.1.0.data/scripts/hello-bin", source=exes[1], executable=True),
@@ -163,6 +174,7 @@ def test_extension_needs_exactly_one_library(tmp_path: Path, count: int) -> None
             artifacts=artifacts,
             interpreter=make_interpreter(),
             abi3=False,
+            platform=LINUX,
         )
     message = str(info.value)
     assert message.startswith("expected one shared library from cargo for m, got ")
@@ -179,7 +191,8 @@ def test_bin_wheel_installs_its_script_executable(
 
     crate_dir = example_copy("hello-bin")
     monkeypatch.chdir(crate_dir)
-    project = load_project(BuildOptions(cargo=CargoOptions(crate_dir / "Cargo.toml")))
+    project = load_project(load_configuration(
+        values_source(None, {"cargo.manifest_path": crate_dir / "Cargo.toml"})))
     assert project.binding.binding is Binding.BIN
     exe = tmp_path / "build" / "hello-bin"
     exe.parent.mkdir()
@@ -192,10 +205,10 @@ def test_bin_wheel_installs_its_script_executable(
         artifacts=[exe],
         interpreter=None,
         abi3=False,
+        platform=LINUX,
     )
     tag = tags.universal_tag("linux_x86_64")
-    wheel = tmp_path / "dist" / tags.wheel_filename(project.name, project.version, tag)
-    pipeline.write_wheel(project, wheel, members, [tag])
+    wheel = pipeline.write_wheel(project, tmp_path / "dist", members, [tag])
     assert wheel.name == "hello_bin-0.1.0-py3-none-linux_x86_64.whl"
     with zipfile.ZipFile(wheel) as archive:
         assert archive.namelist() == [

@@ -1,0 +1,84 @@
+"""The audit-and-repair step every Linux wheel goes through, whichever door built it.
+
+Before writing (CLI, PEP 517 backend) it works on the members about to be packed; after
+setuptools wrote a wheel, `repair_wheel` unpacks its native files, runs the same step and
+rewrites the wheel with the new tag and members.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..config.settings import AuditMode, AuditSettings
+from ..fs import Member
+from ..platforms.tags import WheelTag
+from ..project.project import Project
+from .rewrite import rewrite_wheel
+
+_LINUX = "linux_"
+
+
+def audit_mode(settings: AuditSettings) -> AuditMode:
+    """`skip-auditwheel` (deprecated) means skip; otherwise the chosen mode, repair by default."""
+    if settings.skip_auditwheel:
+        return AuditMode.SKIP
+    return settings.auditwheel or AuditMode.REPAIR
+
+
+def audit_members(settings: AuditSettings, platform: str, members: Sequence[Member],
+                  artifacts: Sequence[Path], dist_name: str, workdir: Path
+                  ) -> tuple[str, list[Member]]:
+    """The platform tag for these members and the members to write (patched, grafted)."""
+    if not platform.startswith(_LINUX):
+        return platform, list(members)
+    from ..audit.compat import parse_compatibility  # the audit loads only for Linux wheels
+    from ..audit.repair import audit_native
+
+    wanted = settings.compatibility
+    outcome = audit_native(
+        members, list(artifacts), mode=audit_mode(settings),
+        requested=parse_compatibility(wanted) if wanted else None,
+        dist_name=dist_name, arch=platform[len(_LINUX):], workdir=workdir,
+    )
+    return outcome.platform_tag, list(outcome.members)
+
+
+def audited(project: Project, tag: WheelTag, members: list[Member], artifacts: list[Path],
+            workdir: Path) -> tuple[WheelTag, list[Member]]:
+    """The manylinux/musllinux tag of a `linux_<arch>` wheel, grafting libraries if needed."""
+    platform, members = audit_members(project.settings.audit, tag.platform, members,
+                                      artifacts, project.name, workdir)
+    return dataclasses.replace(tag, platform=platform), members
+
+
+def repair_wheel(path: Path, settings: AuditSettings, dist_name: str) -> Path:
+    """Audit (and repair) a wheel another tool wrote; returns the wheel's new path."""
+    platform = path.name[: -len(".whl")].split("-")[-1]
+    if not platform.startswith(_LINUX):
+        return path
+    from ..audit.elf import ELF_MAGIC
+
+    with tempfile.TemporaryDirectory(prefix="pyo3-pack-repair-") as tmp, \
+            zipfile.ZipFile(path) as wheel:
+        natives: list[Member] = []
+        for info in wheel.infolist():
+            if info.is_dir() or ".dist-info/" in info.filename:
+                continue
+            with wheel.open(info) as stream:
+                if stream.read(len(ELF_MAGIC)) != ELF_MAGIC:
+                    continue
+            extracted = Path(wheel.extract(info, Path(tmp) / "natives"))
+            natives.append(Member(info.filename, source=extracted, executable=True))
+        if not natives:
+            return path
+        new_platform, members = audit_members(
+            settings, platform, natives, [m.source for m in natives if m.source],
+            dist_name, Path(tmp) / "work")
+        replaced = {m.archive_name: m for m in members if m not in natives}
+        if new_platform == platform and not replaced:
+            return path
+        return rewrite_wheel(path, new_platform, replaced)
