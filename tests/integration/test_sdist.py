@@ -20,9 +20,11 @@ from pathlib import Path
 from setuptools_pyo3pack.project.project import load_project
 from setuptools_pyo3pack.errors import Pyo3PackError
 from setuptools_pyo3pack.sdist.sdist import build_sdist
-from setuptools_pyo3pack.config.settings import BuildOptions
+from setuptools_pyo3pack.config.chain import values_source
+from setuptools_pyo3pack.config.load import load_configuration
 try:
-    print(build_sdist(load_project(BuildOptions()), Path(sys.argv[1])))
+    config = load_configuration(values_source(None, {}))
+    print(build_sdist(load_project(config), Path(sys.argv[1])))
 except Pyo3PackError as exc:
     print(f"pyo3-pack: error: {exc}", file=sys.stderr)
     sys.exit(exc.exit_code)

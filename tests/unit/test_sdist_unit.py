@@ -13,22 +13,12 @@ from typing import Any
 import pytest
 
 from setuptools_pyo3pack.errors import ConfigError
-from setuptools_pyo3pack.sdist.manifest import (
-    ManifestPlan,
-    Workspace,
-    rewrite_manifest,
-    scan,
-    toml_tables,
-    toml_value,
-)
-from setuptools_pyo3pack.sdist.sdist import (
-    LocalCrate,
-    SdistFile,
-    local_crates,
-    source_date_epoch,
-    tar_info,
-    write_tar_gz,
-)
+from setuptools_pyo3pack.fs import Member
+from setuptools_pyo3pack.project.cargo_metadata import CargoMetadata, parse_metadata
+from setuptools_pyo3pack.sdist.archive import source_date_epoch, tar_info, write_tar_gz
+from setuptools_pyo3pack.sdist.crates import LocalCrate, local_crates
+from setuptools_pyo3pack.sdist.manifest import ManifestPlan, Workspace, rewrite_manifest
+from setuptools_pyo3pack.sdist.toml_edit import scan, toml_tables, toml_value
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -195,10 +185,12 @@ def test_unparseable_manifest_is_one_clear_error() -> None:
 # --- which crates go where ------------------------------------------------------------------
 
 
-def _metadata(*packages: tuple[str, Path, list[dict[str, Any]]]) -> dict[str, Any]:
-    return {"packages": [{"name": name, "source": None, "dependencies": deps,
-                          "manifest_path": str(folder / "Cargo.toml")}
-                         for name, folder, deps in packages]}
+def _metadata(*packages: tuple[str, Path, list[dict[str, Any]]]) -> CargoMetadata:
+    return parse_metadata({
+        "packages": [{"id": name, "name": name, "version": "1.0.0", "source": None,
+                      "dependencies": deps, "manifest_path": str(folder / "Cargo.toml")}
+                     for name, folder, deps in packages],
+        "workspace_root": "/", "target_directory": "/target"})
 
 
 def _dep(name: str, folder: Path, kind: str | None = None) -> dict[str, Any]:
@@ -251,13 +243,13 @@ def test_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     assert source_date_epoch() == 1_700_000_000
 
 
-def _files(folder: Path) -> list[SdistFile]:
+def _files(folder: Path) -> list[Member]:
     folder.mkdir(exist_ok=True)
     script = folder / "run.sh"
     script.write_text("#!/bin/sh\n")
     script.chmod(0o775)
-    return [SdistFile("b/run.sh", script, executable=True),
-            SdistFile("PKG-INFO", data=b"Metadata-Version: 2.4\n")]
+    return [Member("b/run.sh", script, executable=True),
+            Member("PKG-INFO", data=b"Metadata-Version: 2.4\n")]
 
 
 def test_archive_is_byte_identical_and_sorted(tmp_path: Path) -> None:
@@ -276,12 +268,15 @@ def test_archive_is_byte_identical_and_sorted(tmp_path: Path) -> None:
 
 def test_failed_write_leaves_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    broken = [SdistFile("a", tmp_path / "missing")]
+    broken = [Member("a", tmp_path / "missing")]
     with pytest.raises(FileNotFoundError):
         write_tar_gz(out / "x-1.tar.gz", "x-1", broken, 0)
     assert list(out.iterdir()) == []
 
 
 def test_local_crate_is_plain_data() -> None:
-    crate = LocalCrate("x", Path("/a"), "", {})
+    crate = LocalCrate("x", Path("/a"), "", parse_metadata({
+        "packages": [{"id": "x", "name": "x", "version": "1.0.0",
+                      "manifest_path": "/a/Cargo.toml"}],
+        "workspace_root": "/a", "target_directory": "/a/target"}).packages[0])
     assert crate.dest == ""
