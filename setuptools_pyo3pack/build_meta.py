@@ -5,24 +5,5 @@
     build-backend = "setuptools_pyo3pack.build_meta"
 """
 
-from .frontends.build_meta import (
-    build_editable,
-    build_sdist,
-    build_wheel,
-    get_requires_for_build_editable,
-    get_requires_for_build_sdist,
-    get_requires_for_build_wheel,
-    prepare_metadata_for_build_editable,
-    prepare_metadata_for_build_wheel,
-)
-
-__all__ = [
-    "build_editable",
-    "build_sdist",
-    "build_wheel",
-    "get_requires_for_build_editable",
-    "get_requires_for_build_sdist",
-    "get_requires_for_build_wheel",
-    "prepare_metadata_for_build_editable",
-    "prepare_metadata_for_build_wheel",
-]
+from .frontends.build_meta import *  # noqa: F403 - the hooks, as listed in its __all__
+from .frontends.build_meta import __all__ as __all__

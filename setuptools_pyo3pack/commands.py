@@ -1,31 +1,8 @@
-"""The setuptools commands (public path; they live in `frontends.setuptools`).
+"""The setuptools commands (public path; they live in `frontends.setuptools.commands`).
 
     from setuptools_pyo3pack import cmdclass
     setup(cmdclass=cmdclass())
 """
 
-from .frontends.setuptools.commands import (
-    COMMANDS,
-    BdistWheel,
-    Build,
-    BuildRust,
-    Clean,
-    Develop,
-    Install,
-    InstallRust,
-    RustCrate,
-    cmdclass,
-)
-
-__all__ = [
-    "COMMANDS",
-    "BdistWheel",
-    "Build",
-    "BuildRust",
-    "Clean",
-    "Develop",
-    "Install",
-    "InstallRust",
-    "RustCrate",
-    "cmdclass",
-]
+from .frontends.setuptools.commands import *  # noqa: F403 - as listed in its __all__
+from .frontends.setuptools.commands import __all__ as __all__

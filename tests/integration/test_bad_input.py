@@ -76,7 +76,8 @@ def test_python_source_pointing_nowhere(tmp_path: Path) -> None:
     result = run_tool("build", "-i", "3.11", cwd=crate, check=False)
     assert result.returncode != 0
     line = _last_line_is_one_error(result.stderr)
-    assert "python-source `src/python` in [tool.maturin]" in line and "not a folder" in line
+    assert "`python-source` in [tool.maturin]" in line and "is `src/python`" in line
+    assert "not a folder" in line
 
 
 def test_conflicting_module_names(tmp_path: Path) -> None:

@@ -142,3 +142,40 @@ def test_check_and_warn_do_not_graft(tmp_path: Path, python: Path) -> None:
     assert wheel.name.endswith("-linux_x86_64.whl")
     with zipfile.ZipFile(wheel) as archive:
         assert not [n for n in archive.namelist() if ".libs/" in n]
+
+
+SETUP_PY = "from setuptools import setup\nfrom setuptools_pyo3pack import cmdclass\n\n" \
+    "setup(cmdclass=cmdclass())\n"
+
+
+def test_setup_py_wheel_is_repaired_like_a_cli_wheel(
+    repaired: Path, python: Path, tmp_path: Path
+) -> None:
+    """bdist_wheel goes through the same audit-and-repair step as the CLI and the backend."""
+    crate = copy_example("pyo3-bzip2", tmp_path)
+    (crate / "setup.py").write_text(SETUP_PY, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "setup.py", "-q", "bdist_wheel", "-d", str(tmp_path / "dist")],
+        cwd=crate, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    [wheel] = (tmp_path / "dist").glob("*.whl")
+    assert re.search(r"-manylinux_2_\d+_x86_64\.whl$", wheel.name), wheel.name
+    with zipfile.ZipFile(wheel) as built, zipfile.ZipFile(repaired) as cli:
+        ours = {n for n in built.namelist() if ".dist-info/" not in n}
+        theirs = {n for n in cli.namelist() if ".dist-info/" not in n}
+        record = built.read("pyo3_bzip2-0.1.0.dist-info/RECORD").decode()
+        built.extractall(tmp_path / "unpacked")
+    if sys.version_info[:2] == tuple(int(p) for p in python.name[len("python"):].split(".")):
+        assert ours == theirs  # the same interpreter: the same files, the same grafted copy
+    [grafted] = [n for n in ours if GRAFTED.match(n)]
+    assert f"{grafted},sha256=" in record
+    [extension] = [n for n in ours if EXTENSION.match(n)]
+    info = read_elf(tmp_path / "unpacked" / extension)
+    assert grafted.rsplit("/", 1)[1] in info.needed and "libbz2.so.1.0" not in info.needed
+    assert info.rpath == ("$ORIGIN/../pyo3_bzip2.libs",)
+    venv = make_venv(Path(sys.executable), tmp_path / "venv")
+    pip_install(venv, wheel)
+    version, *mapped = venv_python(venv, MAPS).splitlines()
+    assert re.match(r"^1\.0\.\d+", version), version
+    assert len(mapped) == 1 and "/site-packages/pyo3_bzip2.libs/libbz2-" in mapped[0], mapped

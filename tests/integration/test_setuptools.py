@@ -15,6 +15,7 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -28,7 +29,17 @@ OUR_MODULES = ["commands", *(f"frontends.setuptools.{m}" for m in (
     "build", "commands", "crates", "develop", "dist_metadata", "hook", "projects", "wheel"))]
 STRICT_WARNINGS = [f"-Werror::DeprecationWarning:setuptools_pyo3pack.{m}" for m in OUR_MODULES]
 
-EXPECTED = {
+class Expected(TypedDict):
+    wheel: str
+    members: list[str]
+    check: str
+    prints: str
+    script: list[str]
+    script_prints: str
+    in_place: list[str]
+
+
+EXPECTED: dict[str, Expected] = {
     "setuptools-cmdclass": {
         "wheel": rf"setuptools_cmdclass-1\.2\.0rc1-{CP}-{CP}-manylinux_2_\d+_x86_64\.whl",
         "members": [

@@ -56,21 +56,16 @@ def _zero_config() -> tuple[RustCrate, ...]:
 
 
 def _apply(dist: Distribution, crates: tuple[RustCrate, ...], zero_config: bool) -> None:
-    from ...config import tool_options
-    from ...config.settings import BuildOptions, CargoOptions
     from ...project.project import load_project
     from . import dist_metadata
     from .commands import COMMANDS
+    from .projects import BuildRequest, configuration_for
 
     root = Path.cwd()
-    first = crates[0]
-    options = BuildOptions(CargoOptions(manifest_path=(root / first.path).absolute()),
-                           bindings=first.binding)
-    project = load_project(options)
-    _, pyproject, _ = tool_options.load(options.cargo.manifest_path, root)
+    project = load_project(configuration_for(crates[0], root, BuildRequest()))
     if zero_config or not dist.metadata.name:
         # with rust_crates=, the first crate describes the project only if setup() does not
-        dist_metadata.apply(dist, project.metadata, root, pyproject)
+        dist_metadata.apply(dist, project.metadata, root, project.config.pyproject.data)
     if zero_config and dist.packages is None and dist.py_modules is None:
         _default_packages(dist, project.layout, root)
     for name, command in COMMANDS.items():

@@ -5,16 +5,17 @@ Composes the core (load_project, plan, compile_native, native_members); no build
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ...compile.select import WheelPlan, plan, platform_tag
-from ...config.settings import BuildOptions, CargoOptions
+from ...compile.native import check_artifacts, compile_native
+from ...compile.select import WheelPlan, plan
+from ...config.chain import values_source
+from ...config.load import Configuration, load_configuration
+from ...config.settings import Binding
 from ...fs import Member
-from ...project.bindings import Binding
-from ...project.layout import resolve as resolve_layout
 from ...project.project import Project, load_project
 from ...wheel import layout, pipeline
 from .crates import RustCrate
@@ -30,15 +31,25 @@ class BuildRequest:
     target: str | None = None
     features: tuple[str, ...] = ()
 
-    def cargo_options(self, crate: RustCrate, manifest: Path) -> CargoOptions:
-        # in place: None lets [tool.pyo3-pack] profile decide, else cargo's `dev`
-        profile = self.profile or crate.profile or (None if self.in_place else "release")
-        return CargoOptions(
-            manifest_path=manifest,
-            profile=profile,
-            target=self.target,
-            features=tuple(dict.fromkeys(crate.features + self.features)),
-        )
+    def values(self, crate: RustCrate, manifest: Path) -> dict[str, Any]:
+        """Settings the crate's `RustCrate(...)` and build_rust's flags give."""
+        values: dict[str, Any] = {"cargo.manifest_path": manifest,
+                                  "output.interpreters": (sys.executable,)}
+        given = {"cargo.profile": self.profile or crate.profile, "cargo.target": self.target,
+                 "layout.bindings": crate.binding, "layout.module_name": crate.module,
+                 "cargo.features": tuple(dict.fromkeys(crate.features + self.features))}
+        values.update({path: value for path, value in given.items() if value})
+        return values
+
+    def defaults(self) -> dict[str, Any]:
+        """Wheels are built for release; in-place (editable) builds for a fast edit loop."""
+        return {"cargo.profile": "dev" if self.in_place else "release"}
+
+
+def configuration_for(crate: RustCrate, root: Path, request: BuildRequest) -> Configuration:
+    door = values_source("RustCrate(...) in setup.py",
+                         request.values(crate, (root / crate.path).absolute()), root)
+    return load_configuration(door, request.defaults(), cwd=root)
 
 
 @dataclass(frozen=True)
@@ -64,23 +75,8 @@ class CrateBuild:
 
 
 def load(crate: RustCrate, root: Path, request: BuildRequest) -> CrateBuild:
-    manifest = (root / crate.path).absolute()
-    options = BuildOptions(
-        cargo=request.cargo_options(crate, manifest),
-        bindings=crate.binding,
-        interpreters=(sys.executable,),
-        skip_audit=True,  # bdist_wheel audits the finished wheel, C extensions included
-    )
-    project = load_project(options)
-    if crate.module is not None and crate.module != project.layout.module_name:
-        module_layout = resolve_layout(
-            project.layout.project_root,
-            crate.module,
-            python_source=project.tool.python_source,
-            where=project.tool.where,
-        )
-        project = dataclasses.replace(project, layout=module_layout)
-    (item,) = plan(project, platform_tag(project.options))
+    project = load_project(configuration_for(crate, root, request))
+    (item,) = plan(project)
     return CrateBuild(project, item)
 
 
@@ -100,11 +96,12 @@ def planned_members(build: CrateBuild) -> list[Member]:
         artifacts=artifacts,
         interpreter=build.item.interpreter,
         abi3=build.item.abi3,
+        platform=project.platform,
     )
 
 
 def compile_members(build: CrateBuild) -> list[Member]:
     """Run cargo and return the crate's files with their real sources."""
-    artifacts = pipeline.compile_native(build.project, build.item)
-    pipeline.check_artifacts(build.project, artifacts)
+    artifacts = compile_native(build.project, build.item)
+    check_artifacts(build.project, artifacts)
     return pipeline.native_members(build.project, build.item, artifacts)

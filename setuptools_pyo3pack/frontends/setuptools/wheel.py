@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import ClassVar
 
@@ -44,6 +43,8 @@ class BdistWheel(bdist_wheel):
         ("compatibility=", None, "platform policy for Linux wheels (manylinux_2_17, "
          "musllinux_1_2, off, ...); default: the best one the binaries meet"),
         ("skip-audit", None, "keep the linux_<arch> tag, do not inspect the binaries"),
+        ("auditwheel=", None, "repair (graft libraries the policy does not allow; the "
+         "default), check, warn or skip"),
     ]
     boolean_options: ClassVar[list[str]] = [*bdist_wheel.boolean_options, "skip-audit"]
 
@@ -51,6 +52,7 @@ class BdistWheel(bdist_wheel):
         super().initialize_options()
         self.compatibility: str | None = None
         self.skip_audit = False
+        self.auditwheel: str | None = None
 
     def finalize_options(self) -> None:
         super().finalize_options()
@@ -81,27 +83,24 @@ class BdistWheel(bdist_wheel):
                 self.distribution.dist_files[index] = (command, python, str(audited))
 
     def _audit(self, wheel: Path) -> Path:
-        """Re-tag a `linux_<arch>` wheel with the manylinux/musllinux policy its files meet."""
-        from ... import audit
-        from ...wheel.retag import retag_wheel
+        """Audit the wheel setuptools wrote, as every door does: re-tag a `linux_<arch>`
+        wheel with the policy its files meet, grafting outside libraries into it."""
+        from ...config.chain import values_source
+        from ...config.load import load_configuration
+        from ...config.settings import AuditMode
+        from ...wheel.audit_step import repair_wheel
 
-        platform = wheel.name[: -len(".whl")].split("-")[-1]
-        if not platform.startswith("linux_"):
-            return wheel
-        tool = self._builds()[0].project.tool
-        wanted = self.compatibility or tool.manylinux
-        requested = audit.parse_compatibility(wanted) if wanted else None
-        if self.skip_audit or tool.skip_auditwheel:
-            if requested is None or requested.policy is None:
-                return wheel
-            requested = dataclasses.replace(requested, checked=False)
-        verdict = audit.audit_wheel(wheel).verdict
-        if verdict is None:
-            return wheel
-        new_platform = audit.choose_platform_tag(verdict, requested)
-        if new_platform == platform:
-            return wheel
-        retagged = retag_wheel(wheel, new_platform)
-        _process.log(f"re-tagged the wheel {retagged.name}")
-        return retagged
+        flags: dict[str, object] = {}
+        if self.compatibility:
+            flags["audit.compatibility"] = self.compatibility
+        if self.auditwheel:
+            flags["audit.auditwheel"] = self.auditwheel
+        if self.skip_audit:
+            flags["audit.auditwheel"] = AuditMode.SKIP
+        labels = {"audit.compatibility": "--compatibility", "audit.auditwheel": "--auditwheel"}
+        config = load_configuration(values_source(None, flags, labels=labels))
+        repaired = repair_wheel(wheel, config.settings.audit, self.distribution.get_name())
+        if repaired != wheel:
+            _process.log(f"audited the wheel: {repaired.name}")
+        return repaired
 
