@@ -3,7 +3,7 @@
 A tool is looked for in this order: the environment variable naming the user's own copy,
 PATH, then the tool cache. When none has it, `cargo install --locked --version <pinned>`
 builds it into a temporary root inside the cache, which is then renamed to
-`<cache>/<crate>-<version>/`: that folder exists only once it holds a complete tool, so a
+`<cache>/<name>-<version>/`: that folder exists only once it holds a complete tool, so a
 later build finds it with one `stat` and waits for nothing. A file lock makes a second,
 concurrent build wait for the first instead of installing the tool again.
 
@@ -47,28 +47,34 @@ class CargoTool:
     purpose: str
     #: the program's name, when it differs from the crate's
     binary: str = ""
+    #: more `cargo install` options, e.g. `("--features", "cli", "--bin", "uniffi-bindgen")`
+    install_options: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.binary or self.crate
 
     @property
     def program(self) -> str:
-        name = self.binary or self.crate
-        return f"{name}.exe" if sys.platform == "win32" else name
+        return f"{self.name}.exe" if sys.platform == "win32" else self.name
 
     @property
     def label(self) -> str:
-        return f"{self.crate} {self.version}"
+        return f"{self.name} {self.version}"
 
     @property
     def folder_name(self) -> str:
-        return f"{self.crate}-{self.version}"
+        return f"{self.name}-{self.version}"
 
-    def install_argv(self, root: Path) -> list[str]:
-        return ["cargo", "install", "--locked", "--version", self.version, self.crate,
-                "--root", str(root)]
+    def install_argv(self, root: Path | None = None) -> list[str]:
+        argv = ["cargo", "install", "--locked", "--version", self.version, self.crate,
+                *self.install_options]
+        return [*argv, "--root", str(root)] if root is not None else argv
 
     @property
     def manual_install(self) -> str:
         """The command a user can run to install the tool by hand."""
-        return f"cargo install --locked --version {self.version} {self.crate}"
+        return " ".join(self.install_argv())
 
 
 #: Writes the C header of cffi crates. 0.29.4: the newest release; it needs rustc 1.74.
@@ -112,25 +118,27 @@ def _user_choice(tool: CargoTool, value: str) -> Path:
     if found is None:
         raise ConfigError(
             f"{tool.env_var}={value} is not an executable program",
-            hint=f"point it at a {tool.crate} binary, or unset it and pyo3-pack installs "
+            hint=f"point it at a {tool.name} binary, or unset it and pyo3-pack installs "
             f"{tool.label} itself",
         )
     return Path(found)
 
 
 def install(tool: CargoTool, folder: Path) -> Path:
-    """Install `tool` into `folder/<crate>-<version>/` unless another build just did."""
+    """Install `tool` into `folder/<name>-<version>/` unless another build just did."""
     final = folder / tool.folder_name
     program = final / "bin" / tool.program
+    lock = folder / f".{tool.folder_name}.lock"
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "a+b")  # noqa: SIM115 (closed by the `with` below)
     except OSError as exc:
         raise ConfigError(
-            f"cannot create the tool folder {folder}: {exc.strerror}",
+            f"cannot write to the tool folder {folder}: {exc.strerror}",
             hint=f"set {TOOLS_DIR_VARIABLE} to a writable folder, or {tool.env_var} to a "
-            f"{tool.crate} binary",
+            f"{tool.name} binary",
         ) from None
-    with _exclusive(folder / f".{tool.folder_name}.lock", tool):
+    with handle, _exclusive(handle.fileno(), lock, tool):
         if program.is_file():
             return program  # installed by the build we waited for
         _remove_leftovers(folder, tool)
@@ -160,12 +168,12 @@ def _cargo_install(tool: CargoTool, root: Path, cwd: Path) -> None:
         env=env,
         cwd=cwd,  # away from the project, whose .cargo/config.toml may cross-compile
         hint=f"{tool.purpose}: run `{tool.manual_install}` where the crate registry can be "
-        f"reached, or set {tool.env_var} to a {tool.crate} you have",
+        f"reached, or set {tool.env_var} to a {tool.name} you have",
     )
     if not (root / "bin" / tool.program).is_file():
         raise ConfigError(
             f"`{tool.manual_install}` left no bin/{tool.program} in {root}",
-            hint=f"set {tool.env_var} to a {tool.crate} binary",
+            hint=f"set {tool.env_var} to a {tool.name} binary",
         )
     _process.log(f"{tool.label} installed in {time.monotonic() - started:.0f}s")
 
@@ -177,14 +185,13 @@ def _remove_leftovers(folder: Path, tool: CargoTool) -> None:
 
 
 @contextmanager
-def _exclusive(path: Path, tool: CargoTool) -> Iterator[None]:
-    """Hold an exclusive lock on `path`; say so when another build holds it first."""
-    with open(path, "a+b") as handle:
-        if not _try_lock(handle.fileno()):
-            _process.log(f"waiting for another build that is installing {tool.label} "
-                         f"(lock {path})")
-            _lock(handle.fileno())
-        yield  # closing the file releases the lock
+def _exclusive(fd: int, path: Path, tool: CargoTool) -> Iterator[None]:
+    """Hold an exclusive lock on the open file `fd` (`path`) until its file is closed; say so
+    when another build holds it first."""
+    if not _try_lock(fd):
+        _process.log(f"waiting for another build that is installing {tool.label} (lock {path})")
+        _lock(fd)
+    yield
 
 
 if sys.platform == "win32":

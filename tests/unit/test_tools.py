@@ -75,6 +75,20 @@ def test_cbindgen_is_pinned_and_installed_locked() -> None:
     ]
     assert tools.cached_program(tools.CBINDGEN, Path("/c")) == Path(
         f"/c/cbindgen-{tools.CBINDGEN.version}/bin/cbindgen")
+    assert tools.CBINDGEN.manual_install == (
+        f"cargo install --locked --version {tools.CBINDGEN.version} cbindgen")
+
+
+def test_a_program_from_a_crate_of_another_name() -> None:
+    """uniffi's bindgen: one binary of the `uniffi` crate, pinned to the project's uniffi."""
+    tool = tools.CargoTool(crate="uniffi", version="0.28.3", env_var="PYO3_PACK_UNIFFI_BINDGEN",
+                           purpose="uniffi bindings need it", binary="uniffi-bindgen",
+                           install_options=("--features", "cli", "--bin", "uniffi-bindgen"))
+    assert tools.cached_program(tool, Path("/c")) == Path(
+        "/c/uniffi-bindgen-0.28.3/bin/uniffi-bindgen")
+    assert tool.manual_install == (
+        "cargo install --locked --version 0.28.3 uniffi --features cli --bin uniffi-bindgen")
+    assert tool.install_argv(Path("/r"))[-2:] == ["--root", "/r"]
 
 
 def test_first_use_installs_once_and_later_uses_wait_for_nothing(
@@ -180,7 +194,7 @@ def test_a_read_only_cache_says_what_to_set(
     blocker = tmp_path / "file"
     blocker.write_text("")
     monkeypatch.setenv(tools.TOOLS_DIR_VARIABLE, str(blocker / "tools"))
-    with pytest.raises(ConfigError, match=r"^cannot create the tool folder .*/file/tools: .* \("
+    with pytest.raises(ConfigError, match=r"^cannot write to the tool folder .*/file/tools: .* \("
                        r"set PYO3_PACK_TOOLS_DIR to a writable folder, or DEMO_TOOL to a "
                        r"demo-tool binary\)$"):
         tools.find(TOOL)
