@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -35,3 +37,27 @@ def test_every_module_parses_as_python_3_9() -> None:
 
     for path in sorted((REPO / "setuptools_pyo3pack").rglob("*.py")):
         ast.parse(path.read_text(encoding="utf-8"), str(path), feature_version=(3, 9))
+
+
+#: A skip whose reason says (or may say: an error's text) that a program or package is absent.
+_TOOL_SKIP = re.compile(
+    r"not installed|not found|not on PATH|is missing|no such|cannot find|not in the local|"
+    r"skip\(str\("
+)
+
+
+def test_no_test_skips_because_a_tool_is_missing() -> None:
+    """What the tests need comes from the README's test command or from the tests themselves,
+    so a test that misses a tool fails and names it; skips are left for conditions of the
+    machine the README documents (a second CPython version, the host glibc)."""
+    skips = re.compile(r"importorskip\(|(?:pytest\.skip|skipif)\((?:[^()]|\([^()]*\))*\)", re.S)
+    offenders = []
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        if path == Path(__file__):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for found in skips.finditer(text):
+            if found.group(0).startswith("importorskip") or _TOOL_SKIP.search(found.group(0)):
+                line = text.count("\n", 0, found.start()) + 1
+                offenders.append(f"{path.relative_to(REPO)}:{line}: {found.group(0)[:80]}")
+    assert offenders == []

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import io
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 from .. import _process
-from ..errors import CommandError, ConfigError
+from ..errors import ConfigError
 from ..project.crate import Crate
+from . import tools
 
 #: cbindgen settings when the crate has no cbindgen.toml: plain C, nothing cffi can't parse
 DEFAULT_CBINDGEN_CONFIG = 'language = "C"\nno_includes = true\n'
@@ -31,13 +31,8 @@ def header_for(crate: Crate, work_dir: Path) -> Path:
 
 
 def run_cbindgen(crate: Crate, output: Path) -> Path:
-    cbindgen = shutil.which("cbindgen")
-    if cbindgen is None:
-        raise CommandError(
-            "cffi bindings need a C header, and cbindgen was not found on PATH",
-            hint="install it with `cargo install cbindgen` (or your system's cbindgen "
-            "package), or have a build script write target/header.h",
-        )
+    """Write the crate's C header with cbindgen (see `tools.find` for which cbindgen)."""
+    cbindgen = str(tools.find(tools.CBINDGEN))
     output.parent.mkdir(parents=True, exist_ok=True)
     config = crate.root / "cbindgen.toml"
     with tempfile.TemporaryDirectory(prefix="pyo3-pack-cbindgen-") as tmp:

@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, REPO
-
-SHARED_TARGET = Path(os.environ.get("PYO3_PACK_TEST_TARGET_DIR", REPO / "target" / "test-cargo"))
+from tests.conftest import EXAMPLES, REPO, SHARED_TARGET
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -90,7 +90,7 @@ def test_interpreters_by_name_and_path(
 ) -> None:
     usable = [v for v in cpythons if v >= PYO3_MINIMUM]
     if len(usable) < 2:
-        pytest.skip("needs two CPython versions supported by pyo3")
+        pytest.skip("needs two CPython versions supported by pyo3, e.g. `pyenv install 3.12`")
     by_name, by_path = usable[0], usable[-1]
     crate = copy_example("pyo3-pure", tmp_path)
     out = tmp_path / "out"
@@ -104,7 +104,7 @@ def test_abi3_wheel_serves_two_versions(
 ) -> None:
     usable = [v for v in cpythons if v >= (3, 9)]
     if len(usable) < 2:
-        pytest.skip("needs two CPython versions >= 3.9")
+        pytest.skip("needs two CPython versions >= 3.9, e.g. `pyenv install 3.12`")
     crate = copy_example("pyo3-abi3", tmp_path)
     out = tmp_path / "out"
     run_tool("build", "-o", out, cwd=crate)

@@ -44,7 +44,8 @@ def python(cpythons: dict[tuple[int, int], Path]) -> tuple[tuple[int, int], Path
     low, high = RUST_CPYTHON_SUPPORTED
     usable = [v for v in cpythons if low <= v <= high]
     if not usable:
-        pytest.skip("needs a CPython between 3.7 and 3.12 (what cpython 0.7.2 supports)")
+        pytest.skip("needs a CPython between 3.7 and 3.12 (what cpython 0.7.2 supports), "
+                    "e.g. `pyenv install 3.12`")
     return usable[-1], cpythons[usable[-1]]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +14,23 @@ import pytest
 from setuptools_pyo3pack.project.crate import Crate, crate_from_metadata
 
 from .helpers import EXAMPLES, NEW_STYLE_BUILD_RS, recorded_metadata
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _examples_fetched() -> None:
+    """Unit tests run `cargo metadata` offline, so the examples' dependencies must be in cargo's
+    cache: `cargo fetch` downloads what is missing (a fraction of a second once it is there)."""
+    if shutil.which("cargo") is None:
+        pytest.fail("cargo is not on PATH: the tests need a Rust toolchain (see the README)")
+    for manifest in sorted(EXAMPLES.glob("*/Cargo.toml")):
+        result = subprocess.run(
+            ["cargo", "fetch", "--locked", "--quiet", "--manifest-path", str(manifest)],
+            capture_output=True, text=True, check=False,
+        )
+        if result.returncode != 0:
+            tail = " | ".join(result.stderr.strip().splitlines()[-3:])
+            pytest.fail(f"cargo fetch for {manifest} failed: {tail} (the unit tests read the "
+                        "examples' dependencies from cargo's cache: run them once online)")
 
 
 @pytest.fixture(autouse=True)

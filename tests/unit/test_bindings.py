@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -185,11 +186,9 @@ def test_supported_versions_without_build_rs(tmp_path: Path) -> None:
 
 
 def test_supported_versions_of_the_real_pyo3_ffi() -> None:
-    build_rs = next(
-        (Path.home() / ".cargo" / "registry" / "src").glob("*/pyo3-ffi-0.30.1/build.rs"), None
-    )
-    if build_rs is None:
-        pytest.skip("pyo3-ffi 0.30.1 is not in the local cargo registry")
+    cargo_home = Path(os.environ.get("CARGO_HOME") or Path.home() / ".cargo")
+    build_rs = next((cargo_home / "registry" / "src").glob("*/pyo3-ffi-0.30.1/build.rs"), None)
+    assert build_rs is not None, f"cargo fetch left no pyo3-ffi 0.30.1 in {cargo_home}/registry"
     supported, free_threaded = bindings.supported_versions(build_rs)
     cpython = next(s for s in supported if s.implementation == "cpython")
     assert cpython.minimum == (3, 9)

@@ -9,9 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-
-pytest.importorskip("setuptools.command.bdist_wheel", reason="needs setuptools >= 70.1")
-
+import setuptools.command.bdist_wheel  # noqa: F401  (setuptools >= 70.1, from the test extra)
 from setuptools.dist import Distribution
 
 from setuptools_pyo3pack import cmdclass

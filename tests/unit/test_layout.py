@@ -235,13 +235,17 @@ def test_bin_wheel_installs_its_script_executable(
     assert "Name: hello-bin\n" in installed.read_text(encoding="utf-8")
 
 
-def test_missing_cbindgen_says_how_to_install_it(
+def test_missing_cbindgen_without_cargo_says_how_to_install_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load_crate: Callable[[str], Crate]
 ) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path))  # no cbindgen anywhere
+    monkeypatch.setenv("PATH", str(tmp_path))  # no cbindgen, and no cargo to install it
+    monkeypatch.setenv("PYO3_PACK_TOOLS_DIR", str(tmp_path / "tools"))
+    monkeypatch.delenv("PYO3_PACK_CBINDGEN", raising=False)
     crate = load_crate("hello-bin")  # its target folder holds no header.h
     with pytest.raises(CommandError) as info:
         cffi_glue.header_for(crate, tmp_path / "work")
     message = str(info.value)
-    assert "cbindgen was not found on PATH" in message
-    assert "cargo install cbindgen" in message and "\n" not in message
+    assert message.startswith("installing cbindgen 0.29.4 with cargo: `cargo` was not found")
+    assert "cargo install --locked --version 0.29.4 cbindgen" in message
+    assert "PYO3_PACK_CBINDGEN" in message and "\n" not in message
+    assert not (tmp_path / "tools" / "cbindgen-0.29.4").exists()
