@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from setuptools_pyo3pack.audit import audit_wheel
-from setuptools_pyo3pack.audit.repair import find_patchelf
+from setuptools_pyo3pack.audit.patch import find_patchelf
 from setuptools_pyo3pack.compile.zig import find_cargo_zigbuild
 from setuptools_pyo3pack.errors import CommandError
 from tests.integration.conftest import copy_example, run_tool

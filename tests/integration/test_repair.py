@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from setuptools_pyo3pack.audit import read_elf
-from setuptools_pyo3pack.audit.repair import LibraryLocator
+from setuptools_pyo3pack.audit.locate import LibraryLocator
 from tests.integration.conftest import copy_example, make_venv, pip_install, run_tool, venv_python
 from tests.unit.test_audit_policy import elf
 
