@@ -94,7 +94,7 @@ def audited(
     """The manylinux/musllinux tag of a `linux_<arch>` wheel, grafting libraries if needed."""
     if not tag.platform.startswith("linux_"):
         return tag, members
-    from ..audit.compat import parse_compatibility  # pyelftools only once a Linux wheel is tagged
+    from ..audit.compat import parse_compatibility  # the audit only once a Linux wheel is tagged
     from ..audit.decide import AuditMode, parse_audit_mode
     from ..audit.repair import audit_native
 
@@ -108,6 +108,7 @@ def audited(
         members, artifacts, mode=mode,
         requested=parse_compatibility(wanted) if wanted else None,
         dist_name=project.name, arch=tag.platform[len("linux_"):], workdir=workdir,
+        target=options.cargo.target,  # glibc or musl, when the binaries do not say (static)
     )
     return dataclasses.replace(tag, platform=outcome.platform_tag), list(outcome.members)
 
