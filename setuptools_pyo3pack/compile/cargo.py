@@ -55,6 +55,7 @@ def invocation(
     rustc_args = list(options.rustc_extra_args)
     if options.strip:
         rustc_args += ["-C", "strip=symbols"]
+    rustc_args += musl_cdylib_flags(options.target, bin_name, rustc_args)
     if rustc_args:
         argv += ["--", *rustc_args]
     env: dict[str, str] = {}
@@ -69,6 +70,20 @@ def invocation(
     what = f"bin `{bin_name}`" if bin_name else f"`{crate.name}`"
     for_whom = f" for {interpreter.pretty_name}" if interpreter else ""
     return CargoInvocation(tuple(argv), env, f"{what}{for_whom}")
+
+
+def musl_cdylib_flags(
+    target: str | None, bin_name: str | None, rustc_args: list[str]
+) -> list[str]:
+    """rustc links musl statically by default, and then refuses to make a cdylib: a library
+    for a musl target links musl's libc.so instead (binaries stay static)."""
+    if not target or "musl" not in target or bin_name is not None:
+        return []
+    environ = _process.environ()
+    chosen = (*rustc_args, environ.get("RUSTFLAGS", ""), environ.get("CARGO_ENCODED_RUSTFLAGS", ""))
+    if any("crt-static" in text for text in chosen):
+        return []  # the user chose
+    return ["-C", "target-feature=-crt-static"]
 
 
 def run(call: CargoInvocation, crate: Crate) -> list[Path]:
