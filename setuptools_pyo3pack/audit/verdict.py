@@ -54,10 +54,14 @@ class Verdict(NamedTuple):
         return policy.platform_tag if policy else f"linux_{self.arch}"
 
     @property
+    def own(self) -> tuple[PolicyResult, ...]:
+        """The results of the policies of the wheel's libc, most compatible first."""
+        return tuple(result for result in self.results if result.policy.libc is self.libc)
+
+    @property
     def failures(self) -> tuple[PolicyResult, ...]:
         """The policies of the wheel's libc more compatible than the chosen one, with reasons."""
-        own = [result for result in self.results if result.policy.libc is self.libc]
-        best = self.best
+        own, best = list(self.own), self.best
         stricter = own if best is None else own[: own.index(best)]
         return tuple(result for result in stricter if not result.satisfied)
 
