@@ -183,7 +183,7 @@ class _Dynamic:
         for tag, value in entries:
             self.first.setdefault(tag, value)
         self.addresses = sorted({v for t, v in entries if t in _ADDRESS_TAGS})
-        # s390x and Alpha use 8-byte DT_HASH words; everyone else 4
+        # GNU ld writes 8-byte DT_HASH words for s390x and Alpha (lld writes 4): try 8 there
         self.hash_word = 8 if layout.wide and machine in (EM_S390, EM_ALPHA) else 4
         self.strtab = b""
 
@@ -259,8 +259,12 @@ class _Dynamic:
     def _symbol_count(self) -> int | None:
         if DT_HASH in self.first:
             at = self.offset(self.first[DT_HASH])
-            fmt = "QQ" if self.hash_word == 8 else "II"
-            return self.layout.unpack(fmt, self.source.read(at, 2 * self.hash_word))[1]
+            if self.hash_word == 8:
+                buckets, count = self.layout.unpack("QQ", self.source.read(at, 16))
+                if buckets < 1 << 32:
+                    return int(count)
+                # 4-byte words after all: the "bucket count" holds both counts
+            return self.layout.unpack("II", self.source.read(at, 8))[1]
         if DT_GNU_HASH not in self.first:
             return None
         at = self.offset(self.first[DT_GNU_HASH])

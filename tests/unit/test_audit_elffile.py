@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack.audit import AuditError
+from setuptools_pyo3pack.audit import AuditError, evaluate
 from setuptools_pyo3pack.audit.elf import exported_functions, read_elf, read_elf_source
 from setuptools_pyo3pack.audit.elffile import ElfFormatError, parse
 from setuptools_pyo3pack.audit.libc import Libc
@@ -197,3 +197,48 @@ def test_a_bzip2_member_goes_through_zipfile(member: Member) -> None:
     data = build(spec(padding_before_dynamic=1 << 18))
     source = member(data, zipfile.ZIP_BZIP2)
     assert read_elf_source(source, "x.so").soname == "libdemo.so"
+
+
+# -- recorded files built by zig for other architectures (see audit_fixtures/recorded) --------
+
+RECORDED = Path(__file__).parent / "audit_fixtures" / "recorded"
+
+
+@pytest.mark.parametrize(
+    ("name", "facts", "libc", "undefined", "needs"),
+    [
+        ("x86-linux-gnu", ("EM_386", 32, True, "i686"), "libc.so.6",
+         {"getenv", "stat", "strlen"}, {"GLIBC_2.0", "GLIBC_2.33"}),
+        ("s390x-linux-gnu", ("EM_S390", 64, False, "s390x"), "libc.so.6",
+         {"__xstat", "getenv"}, {"GLIBC_2.2"}),
+        ("s390x-sysv", ("EM_S390", 64, False, "s390x"), "libc.so.6",
+         {"__xstat", "getenv"}, {"GLIBC_2.2"}),
+        ("powerpc64le-linux-gnu", ("EM_PPC64", 64, True, "ppc64le"), "libc.so.6",
+         {"__xstat", "getenv", "strlen"}, {"GLIBC_2.17"}),
+        ("powerpc-linux-musleabi", ("EM_PPC", 32, False, None), "libc.so",
+         {"__stat_time64", "getenv", "strlen"}, None),
+        ("arm-linux-musleabihf", ("EM_ARM", 32, True, "armv7l"), "libc.so",
+         {"__stat_time64", "getenv"}, None),
+        ("aarch64-linux-musl", ("EM_AARCH64", 64, True, "aarch64"), "libc.so",
+         {"getenv", "stat", "strlen"}, None),
+    ],
+)
+def test_recorded_files_of_other_architectures(
+    name: str, facts: tuple[str, int, bool, str | None], libc: str, undefined: set[str],
+    needs: set[str] | None,
+) -> None:
+    info = read_elf(RECORDED / f"{name}.so")
+    assert (info.machine, info.elf_class, info.little_endian, info.arch) == facts
+    assert (info.soname, info.needed) == ("libx.so.1", (libc,))
+    assert info.runpath == (() if name == "s390x-sysv" else ("/opt/r",))
+    assert info.undefined_symbols == undefined  # `weakfn` is weak: not counted
+    assert info.version_needs == ({libc: frozenset(needs)} if needs else {})
+    assert info.libc is (Libc.GLIBC if libc == "libc.so.6" else Libc.MUSL)
+    assert exported_functions(RECORDED / f"{name}.so") == {"exported_fn"}
+
+
+def test_a_32_bit_musl_file_with_time64_symbols_is_musllinux_1_2() -> None:
+    verdict = evaluate([read_elf(RECORDED / "arm-linux-musleabihf.so", name="demo/x.so")])
+    assert verdict.platform_tag == "musllinux_1_2_armv7l"
+    assert str(verdict.failures[0].reasons[0]) == (
+        "demo/x.so uses `__stat_time64` from libc.so, which musl has only since 1.2")
