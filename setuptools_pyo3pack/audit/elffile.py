@@ -97,16 +97,15 @@ class _Layout:
         return 8 if self.wide else 4
 
 
-def parse(source: Source, *, symbols: bool = True, exported: bool = False) -> ElfFile:
-    """Read one ELF file: `symbols=False` stops after the dynamic segment's strings;
-    `exported=True` also lists the functions it defines."""
+def parse(source: Source, *, exported: bool = False) -> ElfFile:
+    """Read one ELF file; `exported=True` also lists the functions it defines."""
     try:
-        return _parse(source, symbols=symbols, exported=exported)
+        return _parse(source, exported=exported)
     except (struct.error, UnicodeError) as exc:
         raise ElfFormatError(f"truncated or corrupt dynamic tables ({exc})") from None
 
 
-def _parse(source: Source, *, symbols: bool, exported: bool) -> ElfFile:
+def _parse(source: Source, *, exported: bool) -> ElfFile:
     ident = source.read(0, 16)
     if ident[:4] != b"\x7fELF":
         raise ElfFormatError("no ELF magic")
@@ -127,8 +126,7 @@ def _parse(source: Source, *, symbols: bool, exported: bool) -> ElfFile:
     if dynamic is None:
         return base
     entries = _dynamic_entries(source, layout, *dynamic)
-    tables = _Dynamic(source, layout, loads, entries, machine)
-    return tables.read(base, symbols=symbols or exported, exported=exported)
+    return _Dynamic(source, layout, loads, entries, machine).read(base, exported=exported)
 
 
 def _program_headers(
@@ -188,10 +186,7 @@ class _Dynamic:
         self.strtab = b""
 
     def offset(self, address: int) -> int:
-        for vaddr, offset, filesz in self.loads:
-            if vaddr <= address < vaddr + filesz:
-                return address - vaddr + offset
-        raise ElfFormatError(f"address {address:#x} is outside every PT_LOAD segment")
+        return self.extent(address)[0]
 
     def extent(self, address: int) -> tuple[int, int]:
         """(offset, size) from `address` to the next table or the end of its segment."""
@@ -207,19 +202,17 @@ class _Dynamic:
             raise ElfFormatError(f"string offset {offset} is outside the dynamic string table")
         return self.strtab[offset:end].decode(errors="replace")
 
-    def read(self, base: ElfFile, *, symbols: bool, exported: bool) -> ElfFile:
+    def read(self, base: ElfFile, *, exported: bool) -> ElfFile:
         if DT_STRTAB not in self.first:
             return base
         strtab = (self.offset(self.first[DT_STRTAB]), min(self.first.get(DT_STRSZ, 0), _LIMIT))
-        tables = [strtab]
-        wanted = (DT_VERNEED, DT_HASH, DT_GNU_HASH, DT_SYMTAB, DT_VERSYM) if symbols else ()
-        tables += [self.extent(self.first[tag]) for tag in wanted if tag in self.first]
-        self.source.want(tables)
+        wanted = (DT_VERNEED, DT_HASH, DT_GNU_HASH, DT_SYMTAB, DT_VERSYM)
+        self.source.want([strtab, *(self.extent(self.first[t]) for t in wanted if t in self.first)])
         self.strtab = self.source.read(*strtab)
         texts = {tag: [self.string(v) for t, v in self.entries if t == tag]
                  for tag in (DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH)}
-        needs, by_index = self._version_needs() if symbols else ({}, {})
-        undefined, functions = self._symbols(by_index, exported) if symbols else ((), ())
+        needs, by_index = self._version_needs()
+        undefined, functions = self._symbols(by_index, exported)
         return ElfFile(
             base.elf_class, base.little_endian, base.machine, base.file_type, base.interpreter,
             needed=tuple(texts[DT_NEEDED]),
@@ -260,9 +253,9 @@ class _Dynamic:
         if DT_HASH in self.first:
             at = self.offset(self.first[DT_HASH])
             if self.hash_word == 8:
-                buckets, count = self.layout.unpack("QQ", self.source.read(at, 16))
-                if buckets < 1 << 32:
-                    return int(count)
+                nbucket, nchain = self.layout.unpack("QQ", self.source.read(at, 16))
+                if nbucket < 1 << 32:
+                    return nchain
                 # 4-byte words after all: the "bucket count" holds both counts
             return self.layout.unpack("II", self.source.read(at, 8))[1]
         if DT_GNU_HASH not in self.first:
