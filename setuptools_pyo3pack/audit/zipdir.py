@@ -69,7 +69,7 @@ def read_directory(raw: IO[bytes]) -> list[Entry]:
         raw_name = data[start : start + name_length]
         extra = data[start + name_length : start + name_length + extra_length]
         plain, compressed, header_offset = _zip64_sizes(extra, plain, compressed, header_offset)
-        name = raw_name.decode("utf-8" if flags & 0x800 else "cp437")
+        name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
         entries.append(Entry(name, method, flags, compressed, plain, header_offset))
         position = start + name_length + extra_length + comment_length
     return entries
