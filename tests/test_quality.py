@@ -57,7 +57,10 @@ def test_no_test_skips_because_a_tool_is_missing() -> None:
             continue
         text = path.read_text(encoding="utf-8")
         for found in skips.finditer(text):
-            if found.group(0).startswith("importorskip") or _TOOL_SKIP.search(found.group(0)):
+            documented = "see the README" in found.group(0)  # an optional tool it describes
+            if found.group(0).startswith("importorskip") or (
+                _TOOL_SKIP.search(found.group(0)) and not documented
+            ):
                 line = text.count("\n", 0, found.start()) + 1
                 offenders.append(f"{path.relative_to(REPO)}:{line}: {found.group(0)[:80]}")
     assert offenders == []

@@ -1,7 +1,8 @@
 """manylinux / musllinux audit: which policy native files satisfy, and re-tagging wheels.
 
 The names below are loaded on first use, so importing the package (as the CLI does to register
-`pyo3-pack audit`) stays cheap; pyelftools itself is only imported when an ELF file is read.
+`pyo3-pack audit`) stays cheap. ELF files are read by the package's own small reader
+(`elffile.py`); the audit imports nothing outside the standard library but the base layer.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .check import Reason, check_policy
     from .compat import Compatibility, choose_platform_tag, parse_compatibility, platform_tag
-    from .elf import ElfInfo, Libc, read_elf
+    from .elf import ElfInfo, read_elf
     from .errors import AuditError, UnknownPolicyError
-    from .policy import Policy, Reason, check_policy, load_policies
+    from .libc import Libc
+    from .policy import Policy, load_policies
     from .verdict import PolicyResult, Verdict, evaluate
     from .wheel import WheelAudit, audit_files, audit_wheel
 
@@ -23,13 +26,13 @@ _WHERE = {
     "parse_compatibility": "compat",
     "platform_tag": "compat",
     "ElfInfo": "elf",
-    "Libc": "elf",
+    "Libc": "libc",
     "read_elf": "elf",
     "AuditError": "errors",
     "UnknownPolicyError": "errors",
     "Policy": "policy",
-    "Reason": "policy",
-    "check_policy": "policy",
+    "Reason": "check",
+    "check_policy": "check",
     "load_policies": "policy",
     "PolicyResult": "verdict",
     "Verdict": "verdict",

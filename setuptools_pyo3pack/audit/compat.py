@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..platforms.policy_names import UNCHECKED, parse_policy_name
-from .elf import Libc
+from .check import Reason
 from .errors import AuditError, UnknownPolicyError
-from .policy import check_policy, find_policy, load_policies, policy_names
+from .policy import find_policy, libc_of_policy, load_policies, policy_names
 from .verdict import Verdict
 
 
@@ -60,8 +60,7 @@ def platform_tag(policy: str | None, arch: str) -> str:
     if policy is None or policy == "linux":
         return f"linux_{arch}"
     name = policy_names().get(policy, policy)
-    libc = Libc.MUSL if name.startswith("musllinux") else Libc.GLIBC
-    for known in load_policies(libc, arch):
+    for known in load_policies(libc_of_policy(name), arch):
         if known.name == name:
             return known.platform_tag
     return f"{name}_{arch}"
@@ -84,12 +83,25 @@ def choose_platform_tag(verdict: Verdict, requested: Compatibility | None = None
             hint=f"pick another policy ({verdict.platform_tag} fits) or use --compatibility off",
         )
     result = verdict.result_for(policy.name)
-    reasons = result.reasons if result else check_policy(verdict.files, policy)
+    reasons = result.reasons if result else ()
     if not reasons:
         return policy.platform_tag
-    more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
     raise AuditError(
-        f"the wheel is not {policy.tag} compatible: {reasons[0]}{more}",
-        hint=f"build in a {policy.name} container, accept {verdict.platform_tag}, "
+        f"the wheel is not {policy.tag} compatible: {summary(reasons)}",
+        hint=f"{_remedy(policy.name, verdict)}, accept {verdict.platform_tag}, "
         f"or pass `{requested.policy}{UNCHECKED}` to tag it anyway",
     )
+
+
+def summary(reasons: tuple[Reason, ...], limit: int = 3) -> str:
+    """The first few reasons on one line: `a.so needs GLIBC_2.34 from libc.so.6 (...); ...`."""
+    shown = "; ".join(str(reason) for reason in reasons[:limit])
+    hidden = len(reasons) - limit
+    more = f" (and {hidden} more: see `pyo3-pack audit`)" if hidden > 0 else ""
+    return shown + more
+
+
+def _remedy(name: str, verdict: Verdict) -> str:
+    if libc_of_policy(name) is not verdict.libc:
+        return f"build for a {libc_of_policy(name)} target (the wheel is {verdict.libc})"
+    return f"build in a {name} container"

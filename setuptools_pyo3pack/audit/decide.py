@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from ..config.settings import AuditMode
 from ..errors import ConfigError
+from .check import Reason
 from .compat import Compatibility, choose_platform_tag, platform_tag
 from .errors import AuditError
-from .policy import Policy, Reason
+from .policy import Policy
 from .verdict import PolicyResult, Verdict
 
 
@@ -30,12 +31,13 @@ def parse_audit_mode(value: str) -> AuditMode:
         ) from None
 
 
-#: Reasons grafting a library into the wheel takes away.
-REPAIRABLE = frozenset({"external-library"})
+#: Reasons a repair takes away: grafting the library, or dropping the interpreter's library.
+REPAIRABLE = frozenset({"external-library", "interpreter-library"})
 
 
 def repairable(result: PolicyResult) -> bool:
-    """Whether grafting libraries alone could make the files meet this policy."""
+    """Whether grafting libraries (and dropping the interpreter's) could make the files meet
+    this policy."""
     return all(reason.kind in REPAIRABLE for reason in result.reasons)
 
 
@@ -83,10 +85,8 @@ def decide(
         return _as_built(mode, verdict, requested)
     if mode is AuditMode.REPAIR:
         return Decision(target.platform_tag, repair_to=target)
-    why = _external(verdict, target)
-    message = (
-        f"the wheel is {verdict.platform_tag} as built, {target.tag} once {why} is grafted into it"
-    )
+    repairs = _repairs(verdict, target)
+    message = f"the wheel is {verdict.platform_tag} as built, {target.tag} once {repairs}"
     if mode is AuditMode.CHECK:
         raise AuditError(message, hint="use --auditwheel repair (the default) to graft it")
     return Decision(f"linux_{verdict.arch}", warning=f"{message}; tagged linux_{verdict.arch}")
@@ -118,11 +118,18 @@ def _as_built(mode: AuditMode, verdict: Verdict, requested: Compatibility | None
     return Decision(choose_platform_tag(verdict, requested))
 
 
-def _external(verdict: Verdict, target: Policy) -> str:
+def _repairs(verdict: Verdict, target: Policy) -> str:
+    """`libbz2.so.1.0 is grafted into it and the DT_NEEDED on libpypy3.9-c.so dropped`"""
     result = verdict.result_for(target.name)
-    libraries: list[str] = []
     reasons: tuple[Reason, ...] = result.reasons if result else ()
-    for reason in reasons:
-        if reason.library and reason.library not in libraries:
-            libraries.append(reason.library)
-    return ", ".join(libraries) or "nothing"
+    grafted = _libraries(reasons, "external-library")
+    dropped = _libraries(reasons, "interpreter-library")
+    parts = [f"{grafted} is grafted into it"] if grafted else []
+    if dropped:
+        parts.append(f"the DT_NEEDED on {dropped} (the interpreter's library) is dropped")
+    return " and ".join(parts) or "nothing is grafted"
+
+
+def _libraries(reasons: tuple[Reason, ...], kind: str) -> str:
+    found = dict.fromkeys(r.library for r in reasons if r.kind == kind and r.library)
+    return ", ".join(found)

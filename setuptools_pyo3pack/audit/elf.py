@@ -1,25 +1,29 @@
-"""Read what the manylinux audit needs from one ELF file, in a single pass with pyelftools.
+"""What the manylinux / musllinux audit knows about one native file (`ElfInfo`), and reading it.
 
-pyelftools reads through the file object on demand, so a large native file is never loaded
-into memory as a whole. `elftools` is imported inside the functions: `pyo3-pack --help` and
-builds that skip the audit never pay for it.
+The bytes are read by the small reader in `elffile.py` (program headers, the dynamic segment,
+version needs and dynamic symbols only), from a file on disk or from a zip member inflated just
+as far as needed (`sources.py`).
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, NamedTuple
 
+from . import elffile, libc
 from .errors import AuditError
+from .libc import Libc, is_dynamic_loader
+from .sources import FileSource
 
-if TYPE_CHECKING:
-    from elftools.elf.elffile import ELFFile
+__all__ = ["ELF_MAGIC", "ElfInfo", "Libc", "SymbolVersion", "is_dynamic_loader", "is_elf",
+           "read_elf", "read_elf_source", "read_elf_stream"]
 
 ELF_MAGIC = b"\x7fELF"
 
+#: e_machine number -> the name reasons show
+_MACHINES = {3: "EM_386", 8: "EM_MIPS", 20: "EM_PPC", 21: "EM_PPC64", 22: "EM_S390", 40: "EM_ARM",
+             62: "EM_X86_64", 183: "EM_AARCH64", 243: "EM_RISCV", 258: "EM_LOONGARCH"}
 #: (e_machine, ELF class, little endian) -> the architecture name platform tags use.
 _ARCHITECTURES = {
     ("EM_386", 32, True): "i686",
@@ -34,21 +38,7 @@ _ARCHITECTURES = {
 }
 
 
-class Libc(str, enum.Enum):
-    GLIBC = "glibc"
-    MUSL = "musl"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-def is_dynamic_loader(soname: str) -> bool:
-    """`ld-linux-x86-64.so.2` and friends: always present, never part of a policy."""
-    return soname.startswith("ld-linux") or soname in ("ld64.so.1", "ld64.so.2")
-
-
-@dataclass(frozen=True)
-class SymbolVersion:
+class SymbolVersion(NamedTuple):
     """One undefined dynamic symbol bound to a version of a library: `stat@GLIBC_2.33`."""
 
     symbol: str
@@ -56,9 +46,9 @@ class SymbolVersion:
     library: str
 
 
-@dataclass(frozen=True)
-class ElfInfo:
-    """Everything the policy check needs from one native file."""
+class ElfInfo(NamedTuple):
+    """Everything the policy check needs from one native file (a NamedTuple rather than a
+    dataclass so that importing the audit stays cheap: change it with `info._replace(...)`)."""
 
     #: where the file is: its path inside the wheel, or on disk
     path: str
@@ -77,14 +67,16 @@ class ElfInfo:
     needed: tuple[str, ...]
     rpath: tuple[str, ...]
     runpath: tuple[str, ...]
-    #: `.gnu.version_r`: needed library -> the symbol versions asked of it
-    version_needs: Mapping[str, frozenset[str]] = field(hash=False)
+    #: DT_VERNEED: needed library -> the symbol versions asked of it
+    version_needs: Mapping[str, frozenset[str]]
     #: undefined dynamic symbols bound to a version, to name the symbol behind a version
     symbol_versions: tuple[SymbolVersion, ...]
     #: undefined dynamic symbols that are not weak (weak ones may be missing at run time)
     undefined_symbols: frozenset[str]
     #: glibc or musl, from PT_INTERP, DT_NEEDED or the version needs; None when static
     libc: Libc | None
+    #: what in the file says which libc it uses (`PT_INTERP ld-musl-x86_64.so.1`), or None
+    libc_evidence: str | None = None
 
     def symbols_for(self, library: str, version: str) -> tuple[str, ...]:
         """The symbols that make this file ask `library` for `version`, sorted."""
@@ -114,138 +106,51 @@ def read_elf(path: Path, *, name: str | None = None) -> ElfInfo:
 
 def read_elf_stream(stream: IO[bytes], name: str) -> ElfInfo:
     """Read one native file from a seekable binary stream."""
-    from elftools.common.exceptions import ELFError
-    from elftools.elf.elffile import ELFFile
+    return read_elf_source(FileSource(stream), name)
 
+
+def read_elf_source(source: elffile.Source, name: str) -> ElfInfo:
+    """Read one native file from any byte source (a file, a zip member)."""
     try:
-        elf = ELFFile(stream)
-        return _read(elf, name)
-    except ELFError as exc:
+        parsed = elffile.parse(source)
+    except elffile.ElfFormatError as exc:
         raise AuditError(
             f"{name} is not a valid ELF file: {exc}",
             hint="rebuild it, or remove it from the wheel",
-        ) from exc
+        ) from None
+    return info_from(parsed, name)
 
 
-def _read(elf: ELFFile, name: str) -> ElfInfo:
-    machine = str(elf["e_machine"])
-    elf_class = int(elf.elfclass)
-    interpreter = _interpreter(elf)
-    dynamic = _dynamic_tags(elf)
-    version_needs, index_to_version = _version_needs(elf)
-    symbol_versions, undefined = _dynamic_symbols(elf, index_to_version)
-    needed = tuple(dynamic.get("DT_NEEDED", ()))
+def info_from(parsed: elffile.ElfFile, name: str) -> ElfInfo:
+    machine = _MACHINES.get(parsed.machine, f"EM_{parsed.machine}")
+    version_needs = {lib: frozenset(v) for lib, v in parsed.version_needs.items()}
+    found = libc.from_binary(parsed.interpreter, parsed.needed, version_needs)
+    bound = tuple(
+        SymbolVersion(s.name, s.version[1], s.version[0]) for s in parsed.undefined if s.version
+    )
     return ElfInfo(
         path=name,
         machine=machine,
-        elf_class=elf_class,
-        little_endian=bool(elf.little_endian),
-        arch=_ARCHITECTURES.get((machine, elf_class, bool(elf.little_endian))),
-        soname=next(iter(dynamic.get("DT_SONAME", ())), None),
-        interpreter=interpreter,
-        needed=needed,
-        rpath=_split_paths(dynamic.get("DT_RPATH", ())),
-        runpath=_split_paths(dynamic.get("DT_RUNPATH", ())),
+        elf_class=parsed.elf_class,
+        little_endian=parsed.little_endian,
+        arch=_ARCHITECTURES.get((machine, parsed.elf_class, parsed.little_endian)),
+        soname=parsed.soname,
+        interpreter=parsed.interpreter,
+        needed=parsed.needed,
+        rpath=parsed.rpath,
+        runpath=parsed.runpath,
         version_needs=version_needs,
-        symbol_versions=symbol_versions,
-        undefined_symbols=undefined,
-        libc=_libc(interpreter, needed, version_needs),
+        symbol_versions=bound,
+        undefined_symbols=frozenset(s.name for s in parsed.undefined if not s.weak),
+        libc=found[0] if found else None,
+        libc_evidence=found[1] if found else None,
     )
 
 
-def _interpreter(elf: ELFFile) -> str | None:
-    from elftools.elf.segments import InterpSegment
-
-    for segment in elf.iter_segments():
-        if isinstance(segment, InterpSegment):
-            return str(segment.get_interp_name())
-    return None
-
-
-def _dynamic_tags(elf: ELFFile) -> dict[str, list[str]]:
-    """DT_NEEDED, DT_SONAME, DT_RPATH and DT_RUNPATH values, from the section or segment."""
-    from elftools.elf.dynamic import DynamicSection, DynamicSegment
-
-    table: Any = elf.get_section_by_name(".dynamic")
-    if not isinstance(table, DynamicSection):
-        table = next((s for s in elf.iter_segments() if isinstance(s, DynamicSegment)), None)
-    tags: dict[str, list[str]] = {}
-    if table is None:
-        return tags
-    attributes = {
-        "DT_NEEDED": "needed",
-        "DT_SONAME": "soname",
-        "DT_RPATH": "rpath",
-        "DT_RUNPATH": "runpath",
-    }
-    for tag in table.iter_tags():
-        kind = tag.entry.d_tag
-        if kind in attributes:
-            tags.setdefault(kind, []).append(str(getattr(tag, attributes[kind])))
-    return tags
-
-
-def _split_paths(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(p for value in values for p in value.split(":") if p)
-
-
-def _version_needs(
-    elf: ELFFile,
-) -> tuple[dict[str, frozenset[str]], dict[int, tuple[str, str]]]:
-    """library -> versions, and the version index -> (library, version) map of `.gnu.version`."""
-    from elftools.elf.gnuversions import GNUVerNeedSection
-
-    section = elf.get_section_by_name(".gnu.version_r")
-    needs: dict[str, set[str]] = {}
-    by_index: dict[int, tuple[str, str]] = {}
-    if isinstance(section, GNUVerNeedSection):
-        for verneed, auxiliaries in section.iter_versions():
-            library = str(verneed.name)
-            for aux in auxiliaries:
-                version = str(aux.name)
-                needs.setdefault(library, set()).add(version)
-                by_index[int(aux["vna_other"])] = (library, version)
-    return {lib: frozenset(versions) for lib, versions in needs.items()}, by_index
-
-
-def _dynamic_symbols(
-    elf: ELFFile, index_to_version: dict[int, tuple[str, str]]
-) -> tuple[tuple[SymbolVersion, ...], frozenset[str]]:
-    from elftools.elf.gnuversions import GNUVerSymSection
-    from elftools.elf.sections import SymbolTableSection
-
-    dynsym = elf.get_section_by_name(".dynsym")
-    if not isinstance(dynsym, SymbolTableSection):
-        return (), frozenset()
-    versym = elf.get_section_by_name(".gnu.version")
-    versions = versym if isinstance(versym, GNUVerSymSection) else None
-    bound: list[SymbolVersion] = []
-    undefined: set[str] = set()
-    for number, symbol in enumerate(dynsym.iter_symbols()):
-        if symbol["st_shndx"] != "SHN_UNDEF" or not symbol.name:
-            continue
-        if symbol["st_info"]["bind"] != "STB_WEAK":
-            undefined.add(symbol.name)
-        if versions is None:
-            continue
-        index = versions.get_symbol(number)["ndx"]
-        if isinstance(index, int) and (index & 0x7FFF) in index_to_version:
-            library, version = index_to_version[index & 0x7FFF]
-            bound.append(SymbolVersion(symbol.name, version, library))
-    return tuple(bound), frozenset(undefined)
-
-
-def _libc(
-    interpreter: str | None, needed: tuple[str, ...], version_needs: Mapping[str, frozenset[str]]
-) -> Libc | None:
-    if interpreter:
-        if "ld-musl" in interpreter:
-            return Libc.MUSL
-        return Libc.GLIBC
-    if any(lib.startswith("libc.musl-") or lib == "libc.so" for lib in needed):
-        return Libc.MUSL
-    if "libc.so.6" in needed or any(
-        version.startswith("GLIBC_") for versions in version_needs.values() for version in versions
-    ):
-        return Libc.GLIBC
-    return None
+def exported_functions(path: Path) -> set[str] | None:
+    """Names of the functions a shared library defines; None when it is not an ELF file."""
+    try:
+        with open(path, "rb") as stream:
+            return set(elffile.parse(FileSource(stream), exported=True).functions)
+    except (OSError, elffile.ElfFormatError):
+        return None

@@ -1,19 +1,24 @@
 """The verdict on a set of native files: the most compatible policy they satisfy, and why every
-stricter policy fails. Pure: native files in (as `ElfInfo`), a frozen `Verdict` out."""
+other policy (of both libcs) fails. Pure: native files in (as `ElfInfo`), a frozen `Verdict` out.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, NamedTuple
 
-from .elf import ElfInfo, Libc, is_dynamic_loader
+from . import libc as libcs
+from .check import Reason, check_policy, version_key
+from .elf import ElfInfo
 from .errors import AuditError
-from .policy import Policy, Reason, check_policy, load_policies, version_key
+from .libc import Libc, is_dynamic_loader
+from .policy import Policy, load_policies
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
-@dataclass(frozen=True)
-class PolicyResult:
+class PolicyResult(NamedTuple):
     policy: Policy
     #: empty when the policy is satisfied
     reasons: tuple[Reason, ...]
@@ -23,13 +28,14 @@ class PolicyResult:
         return not self.reasons
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     arch: str
     libc: Libc
     files: tuple[ElfInfo, ...]
-    #: every policy considered, most compatible first
+    #: every policy for `arch`: those of `libc` most compatible first, then the other libc's
     results: tuple[PolicyResult, ...]
+    #: why the wheel is held to `libc`: `PT_INTERP ld-musl-x86_64.so.1 (demo/x.so)`, ...
+    libc_from: str = ""
 
     @property
     def best(self) -> PolicyResult | None:
@@ -48,10 +54,15 @@ class Verdict:
         return policy.platform_tag if policy else f"linux_{self.arch}"
 
     @property
+    def own(self) -> tuple[PolicyResult, ...]:
+        """The results of the policies of the wheel's libc, most compatible first."""
+        return tuple(result for result in self.results if result.policy.libc is self.libc)
+
+    @property
     def failures(self) -> tuple[PolicyResult, ...]:
-        """The policies more compatible than the chosen one, each with its reasons."""
-        best = self.best
-        stricter = self.results if best is None else self.results[: self.results.index(best)]
+        """The policies of the wheel's libc more compatible than the chosen one, with reasons."""
+        own, best = list(self.own), self.best
+        stricter = own if best is None else own[: own.index(best)]
         return tuple(result for result in stricter if not result.satisfied)
 
     def result_for(self, name: str) -> PolicyResult | None:
@@ -75,6 +86,7 @@ class Verdict:
             "policy": policy.tag if policy else None,
             "arch": self.arch,
             "libc": self.libc.value,
+            "libc_from": self.libc_from,
             "files": [info.path for info in self.files],
             "needed": sorted({lib for info in self.files for lib in info.needed}),
             "versioned_symbols": self.versioned_symbols(),
@@ -82,12 +94,17 @@ class Verdict:
                 result.policy.tag: [reason.to_json() for reason in result.reasons]
                 for result in self.failures
             },
+            "policies": {
+                result.policy.tag: [reason.to_json() for reason in result.reasons]
+                for result in self.results
+            },
         }
 
     def render(self) -> list[str]:
         """Human-readable lines: the verdict, then what each stricter policy would need."""
         lines = [
             f"platform tag: {self.platform_tag} ({self.libc}, {self.arch})",
+            f"libc: {self.libc}, from {self.libc_from}",
             f"native files: {', '.join(info.path for info in self.files) or '(none)'}",
         ]
         needed = sorted({lib for info in self.files for lib in info.needed})
@@ -104,13 +121,19 @@ class Verdict:
 
 
 def evaluate(
-    files: Sequence[ElfInfo], *, arch: str | None = None, libc: Libc | None = None
+    files: Sequence[ElfInfo],
+    *,
+    arch: str | None = None,
+    libc: Libc | None = None,
+    libc_from: str | None = None,
+    hint: tuple[Libc, str] | None = None,
 ) -> Verdict:
     """Check `files` (every native file of one wheel) against every policy for `arch`.
 
-    `arch` and `libc` default to what the files say (musl if any file uses musl). For musl only
-    the newest musllinux policy is considered, as auditwheel does: the musl version a binary
-    needs cannot be read from it.
+    `arch` defaults to what the files say. `libc` (with `libc_from`, e.g. the build's target
+    triple) decides the wheel's libc outright; without it the files decide (their loader,
+    libc or symbol versions, else their extension names), then `hint` (e.g. the wheel's
+    platform tag), then this machine's libc.
     """
     if arch is None:
         arch = next((info.arch for info in files if info.arch), None)
@@ -120,10 +143,31 @@ def evaluate(
             f"cannot tell which architecture the wheel is for: {where}",
             hint="build for a Linux architecture with manylinux policies, or skip the audit",
         )
-    if libc is None:
-        libc = Libc.MUSL if any(info.libc is Libc.MUSL for info in files) else Libc.GLIBC
-    policies = load_policies(libc, arch)
-    if libc is Libc.MUSL:
-        policies = policies[-1:]
-    results = tuple(PolicyResult(policy, check_policy(files, policy)) for policy in policies)
-    return Verdict(arch=arch, libc=libc, files=tuple(files), results=results)
+    chosen, why = (libc, libc_from or "requested") if libc else wheel_libc(files, hint)
+    own, other = (load_policies(family, arch) for family in (chosen, _other(chosen)))
+    results = tuple(
+        PolicyResult(policy, check_policy(files, policy, libc=(chosen, why)))
+        for policy in (*own, *other)
+    )
+    return Verdict(arch=arch, libc=chosen, files=tuple(files), results=results, libc_from=why)
+
+
+def wheel_libc(files: Sequence[ElfInfo], hint: tuple[Libc, str] | None) -> tuple[Libc, str]:
+    """The libc the files show, with the evidence; musl wins when files disagree (the glibc
+    ones are then refused by every musllinux policy)."""
+    shown = [info for info in files if info.libc is not None]
+    for family in (Libc.MUSL, Libc.GLIBC):
+        for info in shown:
+            if info.libc is family:
+                return family, f"{info.libc_evidence} of {info.path}"
+    for info in files:
+        named = libcs.from_file_name(info.path)
+        if named is not None:
+            return named, f"the name of {info.path}"
+    if hint is not None:
+        return hint
+    return libcs.host(), "this machine's libc (no file shows which libc it uses)"
+
+
+def _other(libc: Libc) -> Libc:
+    return Libc.GLIBC if libc is Libc.MUSL else Libc.MUSL

@@ -1,25 +1,38 @@
-"""The I/O edge of the audit: read native files from disk or out of a wheel, and re-tag wheels."""
+"""The I/O edge of the audit: read native files from disk or out of a wheel.
+
+A wheel's members are read in place: the ELF reader asks for the few structures it needs and
+a deflated member is inflated only up to the last of them (`sources.py`), never extracted.
+Nothing heavy is imported on this path: `pyo3-pack audit` starts fast.
+"""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-import zipfile
+import re
+import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, NamedTuple
 
-from packaging.utils import InvalidWheelFilename, parse_wheel_filename
-
-from ..fs import CHUNK
-from .elf import ELF_MAGIC, ElfInfo, Libc, is_elf, read_elf
+from . import libc as libcs
+from .elf import ELF_MAGIC, ElfInfo, is_elf, read_elf, read_elf_source
 from .errors import AuditError
+from .libc import Libc
+from .sources import FileSource, InflatedMember, member_source
 from .verdict import Verdict, evaluate
+from .zipdir import BadZip, read_directory
+
+if TYPE_CHECKING:
+    import zipfile
+    from typing import Any
+
+#: `{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl`
+_WHEEL_NAME = re.compile(
+    r"^(?P<name>[^-\s]+)-(?P<version>[^-\s]+)(-(?P<build>\d[^-\s]*))?"
+    r"-(?P<python>[^-\s]+)-(?P<abi>[^-\s]+)-(?P<platform>[^-\s]+)\.whl$"
+)
 
 
-@dataclass(frozen=True)
-class WheelAudit:
+class WheelAudit(NamedTuple):
     path: Path
     #: None when the wheel holds no native file
     verdict: Verdict | None
@@ -54,44 +67,71 @@ def audit_files(
 
 
 def audit_wheel(path: Path, *, arch: str | None = None, libc: Libc | None = None) -> WheelAudit:
-    """Audit every native file of a wheel (found by their ELF magic, `.so` or not)."""
-    infos: list[ElfInfo] = []
-    with open_wheel(path) as wheel, tempfile.TemporaryDirectory(prefix="pyo3-pack-audit-") as tmp:
-        scratch = Path(tmp) / "native"
-        for member in wheel.infolist():
-            if member.is_dir() or member.filename.endswith(".py"):
-                continue
-            with wheel.open(member) as stream:
-                if not is_elf(stream.read(len(ELF_MAGIC))):
-                    continue
-            # pyelftools seeks a lot: a plain file is faster than a compressed zip member
-            with wheel.open(member) as stream, open(scratch, "wb") as out:
-                shutil.copyfileobj(stream, out, CHUNK)
-            infos.append(read_elf(scratch, name=member.filename))
+    """Audit every native file of a wheel (found by their ELF magic, `.so` or not).
+
+    Files that show no libc of their own (static ones) are held to the libc of the wheel's
+    platform tag, when it is a manylinux or musllinux one."""
+    platform = parse_wheel_name(path)["platform"]
+    if not path.is_file():
+        raise AuditError(f"{path} does not exist", hint="pass the path of a built .whl file")
+    with open(path, "rb") as raw:
+        infos = _native_files(raw, path)
     if not infos:
         return WheelAudit(path, None)
-    return WheelAudit(path, evaluate(infos, arch=arch, libc=libc))
+    tagged = libcs.from_platform_tag(platform)
+    hint = (tagged, f"the wheel's platform tag {platform}") if tagged else None
+    return WheelAudit(path, evaluate(infos, arch=arch, libc=libc, hint=hint))
+
+
+def _native_files(raw: IO[bytes], path: Path) -> list[ElfInfo]:
+    try:
+        entries = read_directory(raw)
+    except BadZip as exc:
+        raise AuditError(f"{path} is not a wheel: {exc}", hint="rebuild it") from None
+    infos = []
+    for entry in entries:
+        if entry.is_dir or entry.name.endswith(".py") or entry.size < 64:
+            continue
+        try:
+            source = member_source(raw, entry, path)
+            if is_elf(source.read(0, len(ELF_MAGIC))):
+                infos.append(_read(source, entry.name))
+        except (BadZip, RuntimeError, OSError, zlib.error) as exc:
+            raise AuditError(f"cannot read {entry.name} in {path}: {exc}",
+                             hint="rebuild the wheel") from None
+    return infos
+
+
+def _read(source: FileSource | InflatedMember, name: str) -> ElfInfo:
+    try:
+        return read_elf_source(source, name)
+    except AuditError:
+        if not isinstance(source, InflatedMember) or not source.hops:
+            raise
+    # a hop over stored blocks that went wrong would look like this: read it all, to be sure
+    source.without_hops()
+    return read_elf_source(source, name)
+
+
+def parse_wheel_name(path: Path) -> dict[str, str]:
+    """The parts of a wheel's file name; AuditError when it is not one."""
+    match = _WHEEL_NAME.match(path.name)
+    if match is None:
+        raise AuditError(
+            f"{path} is not a wheel: its name is not `name-version-python-abi-platform.whl`",
+            hint="pass a .whl file",
+        )
+    return {key: value or "" for key, value in match.groupdict().items()}
 
 
 def open_wheel(path: Path) -> zipfile.ZipFile:
+    """The wheel as a ZipFile (for re-tagging); AuditError when it is missing or not a wheel."""
+    import zipfile
+
     if not path.is_file():
         raise AuditError(f"{path} does not exist", hint="pass the path of a built .whl file")
+    parse_wheel_name(path)
     try:
-        parse_wheel_filename(path.name)
         return zipfile.ZipFile(path)
-    except InvalidWheelFilename as exc:
-        raise AuditError(f"{path} is not a wheel: {exc}", hint="pass a .whl file") from exc
     except (zipfile.BadZipFile, OSError) as exc:
         raise AuditError(f"{path} is not a wheel: {exc}", hint="rebuild it") from exc
-
-
-
-
-
-
-
-
-
-
-
-

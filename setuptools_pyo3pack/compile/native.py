@@ -1,4 +1,4 @@
-"""Compile a project for one planned wheel: cargo's artifacts, checked, and cffi's glue."""
+"""Compile a project for one planned wheel: cargo's artifacts and cffi's glue."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..config.settings import Binding
 from ..project.project import Project
-from . import cargo, cffi_glue, native_checks
+from . import cargo, cffi_glue
 from .select import WheelPlan
 
 
@@ -28,16 +28,6 @@ def compile_native(project: Project, item: WheelPlan) -> list[Path]:
             call = zig.zigbuild(call, project.settings.audit.compatibility)
         artifacts += cargo.run(call, crate)
     return artifacts
-
-
-def check_artifacts(project: Project, artifacts: list[Path]) -> None:
-    """An extension module must define the `PyInit_` its module name calls for."""
-    if not project.binding.binding.needs_interpreter:
-        return
-    where = project.config.where(
-        "layout.module_name", f"[lib] name in {project.crate.manifest_path}")
-    for library in artifacts:
-        native_checks.check_module_init(library, project.layout.module_name, where)
 
 
 def ffi_source(project: Project) -> str | None:

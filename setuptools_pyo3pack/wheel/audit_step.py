@@ -30,8 +30,8 @@ def audit_mode(settings: AuditSettings) -> AuditMode:
 
 
 def audit_members(settings: AuditSettings, platform: str, members: Sequence[Member],
-                  artifacts: Sequence[Path], dist_name: str, workdir: Path
-                  ) -> tuple[str, list[Member]]:
+                  artifacts: Sequence[Path], dist_name: str, workdir: Path,
+                  target: str | None = None) -> tuple[str, list[Member]]:
     """The platform tag for these members and the members to write (patched, grafted)."""
     if not platform.startswith(_LINUX):
         return platform, list(members)
@@ -43,6 +43,7 @@ def audit_members(settings: AuditSettings, platform: str, members: Sequence[Memb
         members, list(artifacts), mode=audit_mode(settings),
         requested=parse_compatibility(wanted) if wanted else None,
         dist_name=dist_name, arch=platform[len(_LINUX):], workdir=workdir,
+        target=target,  # glibc or musl, when the binaries do not say (static ones)
     )
     return outcome.platform_tag, list(outcome.members)
 
@@ -51,7 +52,8 @@ def audited(project: Project, tag: WheelTag, members: list[Member], artifacts: l
             workdir: Path) -> tuple[WheelTag, list[Member]]:
     """The manylinux/musllinux tag of a `linux_<arch>` wheel, grafting libraries if needed."""
     platform, members = audit_members(project.settings.audit, tag.platform, members,
-                                      artifacts, project.name, workdir)
+                                      artifacts, project.name, workdir,
+                                      target=project.settings.cargo.target)
     return dataclasses.replace(tag, platform=platform), members
 
 
@@ -82,3 +84,15 @@ def repair_wheel(path: Path, settings: AuditSettings, dist_name: str) -> Path:
         if new_platform == platform and not replaced:
             return path
         return rewrite_wheel(path, new_platform, replaced)
+
+
+def check_artifacts(project: Project, artifacts: list[Path]) -> None:
+    """An extension module must define the `PyInit_` its module name calls for."""
+    from ..audit.module_init import check_module_init
+
+    if not project.binding.binding.needs_interpreter:
+        return
+    where = project.config.where(
+        "layout.module_name", f"[lib] name in {project.crate.manifest_path}")
+    for library in artifacts:
+        check_module_init(library, project.layout.module_name, where)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import _process
 from ..compile import freshness
-from ..compile.native import check_artifacts, compile_native, ffi_source
+from ..compile.native import compile_native, ffi_source
 from ..compile.select import WheelPlan, plan
 from ..config.settings import Binding
 from ..fs import Member
@@ -22,7 +22,7 @@ from ..platforms.tags import WheelTag, normalize_dist_name, wheel_filename
 from ..project import python_sources
 from ..project.project import Project
 from . import layout
-from .audit_step import audited
+from .audit_step import audited, check_artifacts
 from .destinations import Folder, ZipWheel, add_all
 from .dist_info import dist_info_members, dist_info_name
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from setuptools_pyo3pack.audit import audit_wheel
-from setuptools_pyo3pack.audit.policy import version_key
+from setuptools_pyo3pack.audit.check import version_key
 from setuptools_pyo3pack.compile.zig import find_cargo_zigbuild
 from setuptools_pyo3pack.errors import CommandError
 from tests.integration.conftest import copy_example, make_venv, pip_install, run_tool, venv_python

@@ -175,14 +175,23 @@ def test_external_library_unless_bundled_through_origin_rpath() -> None:
     assert evaluate([native, lib]).platform_tag == "linux_x86_64"
 
 
-def test_libpython_rules_out_every_policy() -> None:
-    verdict = evaluate([elf(needed=("libpython3.11.so.1.0", "libc.so.6"))])
+@pytest.mark.parametrize(
+    "library", ["libpython3.11.so.1.0", "libpython3.13t.so", "libpython3.so", "libpypy3.9-c.so",
+                "libpypy3-c.so", "libgraalpy.so"],
+)
+def test_the_interpreters_library_rules_out_every_policy_as_built(library: str) -> None:
+    verdict = evaluate([elf(needed=(library, "libc.so.6"))])
     assert verdict.policy is None
-    assert verdict.failures[0].reasons[0].kind == "libpython"
+    [reason] = verdict.failures[0].reasons
+    assert reason.kind == "interpreter-library"
+    assert str(reason) == (
+        f"demo/demo.so links {library}, the interpreter's own library (a repair drops it: "
+        "the interpreter that imports the module provides it)"
+    )
 
 
 def test_a_foreign_architecture_rules_out_every_policy() -> None:
-    arm = ElfInfo(**{**elf().__dict__, "path": "demo/arm.so", "arch": "aarch64"})
+    arm = elf()._replace(path="demo/arm.so", arch="aarch64")
     verdict = evaluate([elf(), arm], arch="x86_64")
     assert verdict.policy is None
     assert "built for aarch64, not x86_64" in str(verdict.failures[0].reasons[0])
@@ -193,16 +202,25 @@ def test_unknown_architecture_is_an_error() -> None:
         evaluate([elf(arch=None)])
 
 
-def test_musl_files_get_the_newest_musllinux_policy() -> None:
-    info = elf(needed=("libc.musl-x86_64.so.1",), needs={}, libc=Libc.MUSL)
+def test_musl_files_get_the_oldest_musllinux_policy_their_symbols_allow() -> None:
+    info = elf(needed=("libc.musl-x86_64.so.1",), needs={}, libc=Libc.MUSL,
+               undefined=frozenset({"malloc", "free"}))
     verdict = evaluate([info])
     assert verdict.libc is Libc.MUSL
-    assert verdict.platform_tag == "musllinux_1_2_x86_64"
-    assert choose_platform_tag(verdict, parse_compatibility("musllinux_1_1")) == (
-        "musllinux_1_1_x86_64"
+    assert verdict.platform_tag == "musllinux_1_1_x86_64"
+    assert choose_platform_tag(verdict, parse_compatibility("musllinux_1_2")) == (
+        "musllinux_1_2_x86_64"
     )
     with pytest.raises(AuditError, match="linked against musl, not glibc"):
         choose_platform_tag(verdict, parse_compatibility("2014"))
+    newer = evaluate([elf(needed=("libc.musl-x86_64.so.1",), needs={}, libc=Libc.MUSL,
+                          undefined=frozenset({"malloc", "qsort_r", "reallocarray"}))])
+    assert newer.platform_tag == "musllinux_1_2_x86_64"
+    [reason] = newer.failures[0].reasons
+    assert (reason.kind, reason.library, reason.version, reason.symbols) == (
+        "musl-symbol", "libc.musl-x86_64.so.1", "1.2", ("qsort_r", "reallocarray"))
+    assert str(reason) == ("demo/demo.so uses `qsort_r`, `reallocarray` from "
+                           "libc.musl-x86_64.so.1, which musl has only since 1.2")
 
 
 def test_choose_platform_tag_for_requests() -> None:

@@ -3,7 +3,6 @@ small gcc-built fixtures (copies are patched, the originals never)."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 from collections.abc import Mapping
@@ -13,26 +12,22 @@ import pytest
 
 from setuptools_pyo3pack.audit import evaluate, load_policies, parse_compatibility, read_elf
 from setuptools_pyo3pack.audit.decide import decide, parse_audit_mode, repair_candidates
-from setuptools_pyo3pack.audit.elf import ElfInfo, Libc
+from setuptools_pyo3pack.audit.elf import ElfInfo
 from setuptools_pyo3pack.audit.errors import AuditError
-from setuptools_pyo3pack.audit.policy import find_policy
-from setuptools_pyo3pack.audit.repair import (
-    Library,
-    LibraryLocator,
-    apply_repair,
-    find_patchelf,
+from setuptools_pyo3pack.audit.graft import (
     hashed_name,
     libs_dir_for,
     merged_rpath,
     origin_rpath,
-    parse_ldconfig,
-    parse_patchelf_version,
     plan_grafts,
     plan_repair,
-    repair,
-    search_order,
     simulate,
 )
+from setuptools_pyo3pack.audit.libc import Libc
+from setuptools_pyo3pack.audit.locate import Library, LibraryLocator, parse_ldconfig, search_order
+from setuptools_pyo3pack.audit.patch import apply_repair, find_patchelf, parse_patchelf_version
+from setuptools_pyo3pack.audit.policy import find_policy
+from setuptools_pyo3pack.audit.repair import repair
 from setuptools_pyo3pack.config.settings import AuditMode
 from setuptools_pyo3pack.errors import CommandError, ConfigError
 from tests.unit.audit_fixtures import Natives, build_natives
@@ -103,7 +98,7 @@ def test_parse_ldconfig_by_elf_class() -> None:
 
 
 def test_search_order_is_the_dynamic_loaders() -> None:
-    info = dataclasses.replace(elf(), rpath=("$ORIGIN/r", "/abs"), runpath=())
+    info = elf()._replace(rpath=("$ORIGIN/r", "/abs"), runpath=())
     cache = {"libx.so.1": [Path("/cache/libx.so.1")]}
     order = search_order(
         "libx.so.1", info, Path("/w/pkg"), ld_library_path="/ld1::/ld2", cache=cache,
@@ -115,7 +110,7 @@ def test_search_order_is_the_dynamic_loaders() -> None:
         Path("/usr/lib/libx.so.1"),
     ]
     # with DT_RUNPATH, DT_RPATH is ignored and RUNPATH comes after LD_LIBRARY_PATH
-    info = dataclasses.replace(info, runpath=("${ORIGIN}/run",))
+    info = info._replace(runpath=("${ORIGIN}/run",))
     order = search_order("libx.so.1", info, Path("/w/pkg"), ld_library_path="/ld")
     assert order == [Path("/ld/libx.so.1"), Path("/w/pkg/run/libx.so.1")]
     assert search_order("/opt/libx.so", info, Path("/w")) == [Path("/opt/libx.so")]
@@ -126,9 +121,8 @@ def test_search_order_is_the_dynamic_loaders() -> None:
 
 def library(soname: str, needed: tuple[str, ...] = ("libc.so.6",), glibc: str = "2.2.5",
             digest: str = "ab") -> Library:
-    info = dataclasses.replace(
-        elf(f"/sys/{soname}", needed=needed, needs={"libc.so.6": {f"GLIBC_{glibc}"}}),
-        soname=soname,
+    info = elf(f"/sys/{soname}", needed=needed, needs={"libc.so.6": {f"GLIBC_{glibc}"}})._replace(
+        soname=soname
     )
     return Library(soname, Path(f"/sys/{soname}"), info, digest * 32)
 
@@ -180,7 +174,7 @@ def test_plan_records_missing_libraries_and_their_users() -> None:
 
 def test_plan_leaves_libraries_the_wheel_ships_itself() -> None:
     assert MANYLINUX2014 is not None
-    helper = dataclasses.replace(elf("demo/libhelper.so.1"), soname="libhelper.so.1")
+    helper = elf("demo/libhelper.so.1")._replace(soname="libhelper.so.1")
     ext = elf(EXT, needed=("libhelper.so.1", "libc.so.6"))
     locate = FakeLocator({})
     plan = plan_grafts(roots_of(ext, helper), MANYLINUX2014, "demo.libs", locate)

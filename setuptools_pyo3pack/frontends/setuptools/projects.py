@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...compile.native import check_artifacts, compile_native
+from ...compile.native import compile_native
 from ...compile.select import WheelPlan, plan
 from ...config.chain import values_source
 from ...config.load import Configuration, load_configuration
@@ -18,6 +18,7 @@ from ...config.settings import Binding
 from ...fs import Member
 from ...project.project import Project, load_project
 from ...wheel import layout, pipeline
+from ...wheel.audit_step import check_artifacts
 from .crates import RustCrate
 
 

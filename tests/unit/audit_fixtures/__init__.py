@@ -2,7 +2,8 @@
 
 Each C source is chosen for one thing a user would notice in the verdict: only old glibc
 symbols, glibc 2.33/2.34 symbol versions, zlib (allowed) with a weak or a strong reference to a
-blacklisted zlib internal, a library outside every policy, and an executable.
+blacklisted zlib internal, a library outside every policy, an executable, and an extension
+that links both a library outside every policy and (a stand-in for) the interpreter's own.
 """
 
 from __future__ import annotations
@@ -54,6 +55,18 @@ SOURCES = {
         #include <stdio.h>
         int main(void) { puts("hello"); return 0; }
     """,
+    # stands in for libpython3.99.so.1.0 (which links libhelper, as libpypy links libffi)
+    "fakepython.c": """
+        int helper(void);
+        long PyLong_AsLong(void *o) { return (long)o + helper(); }
+    """,
+    # an extension that links libhelper.so.1 and the interpreter's library, as pyo3 < 0.26
+    # builds without `extension-module`
+    "pyext.c": """
+        int helper(void);
+        long PyLong_AsLong(void *o);
+        void *PyInit_pyext(void) { return (void *)(PyLong_AsLong(0) + helper()); }
+    """,
 }
 
 
@@ -68,6 +81,9 @@ class Natives:
     #: ext.c again, finding libhelper.so.1 through RPATH `$ORIGIN/../demo.libs`, as repaired
     ext_origin: Path
     hello: Path
+    #: libpython3.99.so.1.0 (fake) and an extension linking it and libhelper.so.1
+    libpython: Path
+    pyext: Path
 
 
 def _gcc(*argv: str | Path, cwd: Path) -> None:
@@ -82,9 +98,10 @@ def build_natives(out: Path) -> Natives:
     """Compile every fixture into `out` once (later calls reuse them)."""
     natives = Natives(
         *(out / name for name in ("old.so", "new.so", "zweak.so", "zstrong.so",
-                                  "libhelper.so", "ext.so", "ext_origin.so", "hello"))
+                                  "libhelper.so", "ext.so", "ext_origin.so", "hello",
+                                  "libpython3.99.so", "pyext.so"))
     )
-    if natives.hello.exists():
+    if natives.pyext.exists():
         return natives
     if shutil.which("gcc") is None:
         pytest.fail("gcc is not installed: the audit tests compile small libraries with it "
@@ -103,4 +120,7 @@ def build_natives(out: Path) -> Natives:
     _gcc(*shared, "-o", "ext_origin.so", "ext.c", "-L.", "-lhelper",
          "-Wl,-rpath,$ORIGIN/../demo.libs", cwd=out)
     _gcc("-o", "hello", "hello.c", cwd=out)
+    _gcc(*shared, "-Wl,-soname,libpython3.99.so.1.0", "-o", "libpython3.99.so", "fakepython.c",
+         "-L.", "-lhelper", cwd=out)
+    _gcc(*shared, "-o", "pyext.so", "pyext.c", "-L.", "-lhelper", "-lpython3.99", cwd=out)
     return natives

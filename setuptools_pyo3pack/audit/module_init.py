@@ -9,23 +9,10 @@ from ..errors import ConfigError
 
 def exported_functions(library: Path) -> set[str]:
     """Names of the functions a shared library defines in its dynamic symbol table."""
-    from elftools.common.exceptions import ELFError
-    from elftools.elf.elffile import ELFFile
-    from elftools.elf.sections import SymbolTableSection
+    from .elf import exported_functions  # the audit's small ELF reader, stdlib only
 
-    try:
-        with open(library, "rb") as handle:
-            elf = ELFFile(handle)
-            table = elf.get_section_by_name(".dynsym")
-            if not isinstance(table, SymbolTableSection):
-                return set()
-            return {
-                symbol.name
-                for symbol in table.iter_symbols()
-                if symbol["st_shndx"] != "SHN_UNDEF" and symbol["st_info"]["type"] == "STT_FUNC"
-            }
-    except ELFError:
-        return set()  # not ELF (another platform): nothing we can check here
+    # None: not ELF (another platform), nothing we can check here
+    return exported_functions(library) or set()
 
 
 def check_module_init(library: Path, module_name: str, where: str) -> None:
