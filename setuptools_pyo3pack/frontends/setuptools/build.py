@@ -21,9 +21,9 @@ from setuptools.command.install import install
 from setuptools.errors import ExecError, OptionError, SetupError
 
 from ... import _process
-from ...errors import CommandError, Pyo3PackError
+from ...errors import CommandError, ConfigError, Pyo3PackError
 from ...fs import Member
-from .crates import RustCrate
+from .crates import CrateSpec
 from .projects import BuildRequest, CrateBuild, compile_members, load, planned_members
 
 if TYPE_CHECKING:
@@ -32,6 +32,37 @@ if TYPE_CHECKING:
 
 #: Written in build_base: the files build_rust put into the source tree, for `clean`.
 IN_PLACE_RECORD = "pyo3-pack-in-place.txt"
+
+
+@contextmanager
+def _optional(crate: CrateSpec) -> Iterator[None]:
+    """An optional entry's failure is a warning (setuptools-rust's `optional=True`)."""
+    try:
+        yield
+    except Pyo3PackError as error:
+        if not crate.optional:
+            raise
+        _process.log(f"warning: building {crate.label} failed, and it is optional, so the "
+                     f"build goes on without it: {error}")
+
+
+def check_rust_version(crate: CrateSpec) -> None:
+    """An entry's `rust_version` requirement against the rustc cargo will use."""
+    if not crate.rust_version:
+        return
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    wanted = crate.rust_version.strip()
+    try:
+        spec = SpecifierSet(wanted if wanted[0] in "<>=!~" else f">={wanted}")
+    except InvalidSpecifier:
+        raise ConfigError(f"rust_version {wanted!r} of {crate.label} is not a version "
+                          "requirement", hint="write it like >=1.70") from None
+    output = _process.run_captured(["rustc", "--version"], what="asking rustc its version")
+    version = output.split()[1].split("-")[0] if len(output.split()) > 1 else ""
+    if version and not spec.contains(version, prereleases=True):
+        raise ConfigError(f"{crate.label} needs rustc {wanted}, and this one is {version}",
+                          hint="run `rustup update`")
 
 
 @contextmanager
@@ -45,9 +76,13 @@ def setuptools_errors() -> Iterator[None]:
         raise SetupError(str(error)) from None
 
 
-def rust_crates(dist: BaseDistribution) -> tuple[RustCrate, ...]:
+#: The Distribution attribute where the finalize hook leaves the crates to build.
+CRATES_ATTRIBUTE = "pyo3_pack_crates"
+
+
+def rust_crates(dist: BaseDistribution) -> tuple[CrateSpec, ...]:
     """The crates the finalize hook found for this distribution (none: not ours)."""
-    value = getattr(dist, "rust_crates", None)
+    value = getattr(dist, CRATES_ATTRIBUTE, None)
     return value if isinstance(value, tuple) else ()
 
 
@@ -115,21 +150,40 @@ class BuildRust(Command):
         if isinstance(features, str):
             features = features.replace(",", " ").split()
         profile = "release" if self.release else "dev" if self.debug else None
-        return BuildRequest(profile, self.in_place, self.target, tuple(features))
+        return BuildRequest(profile, self.in_place, self.target, tuple(features),
+                            self._limited_api())
+
+    def _limited_api(self) -> bool | str:
+        """bdist_wheel's `py_limited_api` (setup.cfg or its command line), if it has one."""
+        dist = self.distribution
+        command = dist.command_obj.get("bdist_wheel")
+        if command is not None:
+            value = getattr(command, "py_limited_api", False)
+        else:
+            value = dist.get_option_dict("bdist_wheel").get("py_limited_api", ("", False))[1]
+        return value if isinstance(value, (bool, str)) else False
 
     def crate_builds(self) -> list[CrateBuild]:
-        """Every crate, loaded (cargo metadata) and planned for this interpreter; no compiling."""
+        """Every crate, loaded (cargo metadata) and planned for this interpreter; no compiling.
+        An optional entry that cannot be loaded is left out with a warning."""
         if self._builds is None:
             root, request = Path.cwd(), self.request()
-            with setuptools_errors():
-                self._builds = [load(c, root, request) for c in rust_crates(self.distribution)]
+            builds = []
+            for crate in rust_crates(self.distribution):
+                with setuptools_errors(), _optional(crate):
+                    builds.append(load(crate, root, request))
+            self._builds = builds
         return self._builds
 
     def run(self) -> None:
         placements: list[Placement] = []
         for crate_build in self.crate_builds():
-            with setuptools_errors():
+            members = None
+            with setuptools_errors(), _optional(crate_build.spec):
+                check_rust_version(crate_build.spec)
                 members = compile_members(crate_build)
+            if members is None:
+                continue
             placed = self._place(crate_build, members)
             for placement in placed:
                 _write(placement)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 from .build import Build, BuildRust, Install, InstallRust
 from .crates import RustCrate
 from .develop import Clean, Develop
+from .rust_extension import Binding, RustBin, RustExtension, Strip
 from .wheel import BdistWheel
 
 if TYPE_CHECKING:
@@ -40,12 +41,16 @@ def cmdclass() -> dict[str, type[Command]]:
 __all__ = [
     "COMMANDS",
     "BdistWheel",
+    "Binding",
     "Build",
     "BuildRust",
     "Clean",
     "Develop",
     "Install",
     "InstallRust",
+    "RustBin",
     "RustCrate",
+    "RustExtension",
+    "Strip",
     "cmdclass",
 ]
