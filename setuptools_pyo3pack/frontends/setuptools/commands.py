@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, cast
 
 from .build import Build, BuildRust, Install, InstallRust
 from .crates import RustCrate
-from .develop import Clean, Develop
+from .develop import BuildExt, Clean, Develop
 from .rust_extension import Binding, RustBin, RustExtension, Strip
+from .sdist import Sdist
 from .wheel import BdistWheel
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, type[Command]] = {
     "build_rust": BuildRust,
     "build": Build,
+    "build_ext": BuildExt,
+    "sdist": Sdist,
     "install": Install,
     "install_rust": InstallRust,
     "bdist_wheel": BdistWheel,
@@ -43,6 +46,7 @@ __all__ = [
     "BdistWheel",
     "Binding",
     "Build",
+    "BuildExt",
     "BuildRust",
     "Clean",
     "Develop",
@@ -51,6 +55,7 @@ __all__ = [
     "RustBin",
     "RustCrate",
     "RustExtension",
+    "Sdist",
     "Strip",
     "cmdclass",
 ]

@@ -1,5 +1,5 @@
 /// Added in Rust, called from Python through cffi.
 #[no_mangle]
 pub extern "C" fn ffi_add(a: i32, b: i32) -> i32 {
-    a + b
+    compat_adder::add(a, b)
 }
