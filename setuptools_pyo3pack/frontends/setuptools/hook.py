@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 _PACKAGE = "setuptools_pyo3pack."
 _SETUPTOOLS_RUST = "setuptools_rust"
-_STOCK_COMMANDS = (_SETUPTOOLS_RUST, "setuptools.", "distutils.", "wheel.")
+_STOCK_COMMANDS = {_SETUPTOOLS_RUST, "setuptools", "distutils", "wheel"}
 
 
 def rust_crates_keyword(dist: Distribution, attr: str, value: object) -> None:
@@ -145,7 +145,7 @@ def _undo_setuptools_rust(dist: Distribution) -> None:
             continue
         while command.__module__.startswith(_SETUPTOOLS_RUST) and command.__bases__:
             command = command.__bases__[0]
-        if command.__module__.startswith(_STOCK_COMMANDS):
+        if command.__module__.split(".")[0] in _STOCK_COMMANDS:
             del dist.cmdclass[name]  # it wrapped setuptools' own: ours is the default
         else:
             dist.cmdclass[name] = command  # it wrapped the project's (or ours)
