@@ -247,6 +247,15 @@ def test_the_hook_leaves_setuptools_rust_projects_alone(tmp_path: Path,
     assert getattr(dist, "pyo3_pack_crates", None) is None
 
 
+def test_an_unreadable_pyproject_of_another_project_is_not_our_business(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.setuptools-rust\nnot toml")
+    dist = Distribution({"name": "theirs"})
+    hook.finalize_distribution_options(dist)
+    assert getattr(dist, "pyo3_pack_crates", None) is None
+
+
 def test_mixing_our_extensions_with_theirs_is_an_error() -> None:
     dist = Distribution({"name": "mixed"})
     with pytest.raises(SetupError, match="rust_extensions mixes setuptools_pyo3pack's"):

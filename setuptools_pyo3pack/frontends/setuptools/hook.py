@@ -90,21 +90,26 @@ def _our_extensions(value: object) -> list[Any]:
 
 
 def _our_table() -> list[Any] | None:
-    """`[tool.setuptools-rust]` entries, if pyproject.toml's build requirements name us."""
+    """`[tool.setuptools-rust]` entries, if pyproject.toml's build requirements name us.
+
+    Another tool's project must never fail here: an unreadable file is simply not ours.
+    """
     from . import rust_table
 
-    folder = Path.cwd()
-    if not rust_table.has_table(folder):
+    path = Path.cwd() / "pyproject.toml"
+    if not rust_table.has_table(path.parent):
         return None
-    from ...config.pyproject import load_pyproject
+    from ...config.pyproject import load_toml
 
-    pyproject = load_pyproject(None, folder)
-    data = pyproject.data if pyproject.path is not None else {}
+    try:
+        data = load_toml(path)
+    except ConfigError:
+        return None
     table = (data.get("tool") or {}).get(rust_table.TABLE)
-    if not isinstance(table, dict) or not _requires_us(pyproject.build_system):
+    if not isinstance(table, dict) or not _requires_us(data.get("build-system")):
         return None
     try:
-        return list(rust_table.extensions_from_table(table, str(pyproject.path)))
+        return list(rust_table.extensions_from_table(table, str(path)))
     except ConfigError as error:
         raise SetupError(str(error)) from None
 
