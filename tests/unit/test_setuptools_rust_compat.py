@@ -75,14 +75,18 @@ def test_the_package_exports_setuptools_rusts_names() -> None:
         (RustExtension("m", debug=False, args=["--target=x86_64-unknown-linux-musl"]),
          {"cargo.target": "x86_64-unknown-linux-musl"}, {"profile": "release"}),
         (RustBin("tool", path="rust/Cargo.toml"), {"layout.bindings": "bin"},
-         {"bins": ("tool",), "bin_places": {}, "path": "rust/Cargo.toml"}),
+         {"bins": ("tool",), "bin_places": {}, "commands": {}, "path": "rust/Cargo.toml"}),
+        (RustBin({"tool": "my-tool"}, cargo_manifest_args=["--frozen"]),
+         {"cargo.cargo_extra_args": ("--frozen",)},
+         {"bins": ("tool",), "commands": {"tool": "my-tool"},
+          "env": {"CARGO_NET_OFFLINE": "true"}}),
         (RustExtension({"tool": "pkg.my-tool"}, binding=Binding.Exec, script=True),
          {"layout.bindings": "bin"},
          {"bins": ("tool",), "bin_places": {"tool": "pkg/my-tool"},
           "runners": {"tool": "pkg/_gen_tool.py"}}),
     ],
     ids=["pyo3", "rust-cpython", "no-binding", "our-cffi", "args", "flags", "door-only",
-         "target", "rust-bin", "exec"],
+         "target", "rust-bin", "rust-bin-renamed", "exec"],
 )
 def test_arguments_become_settings(extension: RustExtension, values: dict[str, Any],
                                    extra: dict[str, Any]) -> None:
@@ -184,6 +188,10 @@ def test_exec_binaries_go_inside_the_package_with_a_runner() -> None:
     assert [m.archive_name for m in moved] == ["pkg/my-tool", "pkg/_gen_tool.py",
                                                "d-1.data/scripts/other"]
     assert moved[1].data == runner_source("my-tool")
+    renamed = placed(SimpleNamespace(spec=RustBin({"tool": "my-tool"}).spec()),  # type: ignore[arg-type]
+                     members)
+    assert [m.archive_name for m in renamed] == ["d-1.data/scripts/my-tool",
+                                                 "d-1.data/scripts/other"]
     assert RustExtension({"tool": "pkg.my-tool"}, binding=Binding.Exec,
                          script=True).entry_points() == ["my-tool=pkg._gen_tool:run"]
 

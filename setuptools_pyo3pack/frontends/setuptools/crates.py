@@ -92,6 +92,9 @@ class CrateSpec:
     """Binary -> its file inside a Python package (`pkg/tool`), instead of the scripts."""
     runners: Mapping[str, str] = field(default_factory=dict)
     """Generated modules (`pkg/_gen_tool.py`) that run a binary placed in a package."""
+    commands: Mapping[str, str] = field(default_factory=dict)
+    """Binary -> the command name it is installed as, when not its own (`RustBin` dicts)."""
+    """Generated modules (`pkg/_gen_tool.py`) that run a binary placed in a package."""
     rust_version: str | None = None
     """A version requirement on rustc, checked before building."""
 

@@ -158,16 +158,19 @@ def compile_members(build: CrateBuild) -> list[Member]:
 
 
 def placed(build: CrateBuild, members: list[Member]) -> list[Member]:
-    """Binaries an entry puts inside a Python package (`Binding.Exec`), with their runners."""
+    """Binaries an entry puts inside a Python package (`Binding.Exec`), with their runners,
+    or installs under another command name (`RustBin({"bin": "command"})`)."""
     spec = build.spec
-    if not spec.bin_places:
+    if not spec.bin_places and not spec.commands:
         return members
     result = []
     for member in members:
-        exe = member.archive_name.rsplit("/", 1)[-1]
+        folder, _, exe = member.archive_name.rpartition("/")
         place = spec.bin_places.get(exe)
         if place is None:
-            result.append(member)
+            command = spec.commands.get(exe)
+            renamed = f"{folder}/{command}" if command else member.archive_name
+            result.append(dataclasses.replace(member, archive_name=renamed))
             continue
         result.append(dataclasses.replace(member, archive_name=place))
         runner = spec.runners.get(exe)

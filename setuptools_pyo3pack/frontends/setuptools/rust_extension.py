@@ -265,10 +265,13 @@ def _spec(ext: RustExtension) -> CrateSpec:
     bins: tuple[str, ...] | None = None
     places: dict[str, str] = {}
     runners: dict[str, str] = {}
+    commands: dict[str, str] = {}
     if binding == "bin":
         targets = _exec_targets(ext)
         bins = tuple(targets)
-        if not isinstance(ext, RustBin):  # Binding.Exec: inside the Python package
+        if isinstance(ext, RustBin):  # installed as commands, maybe under another name
+            commands = {exe: name for exe, name in targets.items() if name != exe}
+        else:  # Binding.Exec: inside the Python package
             for exe, place in targets.items():
                 if not _EXEC_PLACE.match(place) or "." not in place:
                     raise ConfigError(f"target {place!r} of {label} is not a dotted place "
@@ -284,6 +287,8 @@ def _spec(ext: RustExtension) -> CrateSpec:
         values["layout.module_name"] = module
     _warn_unsupported(ext, label)
     env = dict(ext.env)
+    if {"--offline", "--frozen"} & set(ext.cargo_manifest_args):
+        env.setdefault("CARGO_NET_OFFLINE", "true")  # cargo metadata must not go online either
     if ext.quiet:
         env.setdefault("CARGO_TERM_QUIET", "true")
     profile = None if ext.debug is None else "dev" if ext.debug else "release"
@@ -293,7 +298,7 @@ def _spec(ext: RustExtension) -> CrateSpec:
     return CrateSpec(ext.path, label, values=values, labels=labels, profile=profile,
                      features=tuple(dict.fromkeys(features)), limited_api=limited,
                      optional=ext.optional, env=env, bins=bins, bin_places=places,
-                     runners=runners, rust_version=ext.rust_version)
+                     runners=runners, commands=commands, rust_version=ext.rust_version)
 
 
 def _warn_unsupported(ext: RustExtension, label: str) -> None:
