@@ -335,3 +335,25 @@ def test_a_crate_spec_from_rust_crate() -> None:
     assert spec == CrateSpec("r/Cargo.toml", "RustCrate('r/Cargo.toml')",
                              values={"layout.bindings": "pyo3", "layout.module_name": "p._n"},
                              profile="dev", features=("f",))
+
+
+def test_an_optional_entry_that_fails_is_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    from setuptools_pyo3pack.errors import CommandError
+    from setuptools_pyo3pack.frontends.setuptools.build import _optional
+
+    with _optional(RustExtension("m", optional=True).spec()):
+        raise CommandError("cargo failed to build `m`")
+    assert "building RustExtension('m', path='Cargo.toml') failed, and it is optional" in \
+        capsys.readouterr().err
+    with pytest.raises(CommandError), _optional(RustExtension("m").spec()):
+        raise CommandError("cargo failed to build `m`")
+
+
+def test_rust_version_is_checked_against_rustc() -> None:
+    from setuptools_pyo3pack.frontends.setuptools.build import check_rust_version
+
+    check_rust_version(RustExtension("m", rust_version="1.56").spec())
+    with pytest.raises(ConfigError, match=r"needs rustc >=999, and this one is \d+\.\d+"):
+        check_rust_version(RustExtension("m", rust_version=">=999").spec())
+    with pytest.raises(ConfigError, match="is not a version requirement"):
+        check_rust_version(RustExtension("m", rust_version=">=x.y").spec())
