@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import EXAMPLES, REPO
 
 #: The oldest setuptools the setuptools front door supports (and is tested with).
-OLDEST = "64.0.0"
+OLDEST = "65.5.0"
 SHARED_TARGET = Path(os.environ.get("PYO3_PACK_TEST_TARGET_DIR", REPO / "target" / "test-cargo"))
 
 

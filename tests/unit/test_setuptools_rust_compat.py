@@ -307,10 +307,10 @@ def test_build_requirements_decide_who_reads_the_table(requires: list[str],
 
 def test_too_old_setuptools_is_one_line() -> None:
     assert versions.too_old_message("70.0.0") is None
-    assert versions.too_old_message("64.0.0") is None
-    assert versions.too_old_message("59.6.0") == (
-        "setuptools 59.6.0 is too old for setuptools-pyo3pack (it needs 64.0 or later): run "
-        "`python -m pip install -U 'setuptools>=64.0'`")
+    assert versions.too_old_message("65.5.0") is None
+    assert versions.too_old_message("64.0.3") == (
+        "setuptools 64.0.3 is too old for setuptools-pyo3pack (it needs 65.5 or later): run "
+        "`python -m pip install -U 'setuptools>=65.5'`")
 
 
 def test_missing_bdist_wheel_names_versions_and_the_fix() -> None:

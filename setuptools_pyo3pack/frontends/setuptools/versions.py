@@ -14,9 +14,11 @@ from typing import Any, ClassVar
 from setuptools import Command
 from setuptools.errors import SetupError
 
-#: The oldest setuptools the commands are tested with: PEP 660 editable wheels and the
-#: `build` sub-command protocol (strict editable installs) arrived in 64.
-OLDEST_SETUPTOOLS = (64, 0)
+#: The oldest setuptools the commands are tested with. PEP 660 editable wheels and the
+#: `build` sub-command protocol arrived in 64, but before 65.5 a lenient editable install of
+#: a project without Python packages (a Rust module at the top level) cannot import it.
+#: Python 3.11's `python -m venv` brings 65.5.
+OLDEST_SETUPTOOLS = (65, 5)
 #: setuptools ships bdist_wheel itself from this version on.
 OWN_BDIST_WHEEL = (70, 1)
 
