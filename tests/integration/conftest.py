@@ -12,11 +12,15 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import EXAMPLES, REPO, SHARED_TARGET
+
+#: The oldest setuptools the setuptools front door supports (and is tested with).
+OLDEST = "65.5.0"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -137,3 +141,49 @@ def tool_wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
     )
     return wheelhouse
+
+
+@dataclass(frozen=True)
+class Builder:
+    """A venv with setuptools, build and setuptools-pyo3pack, and how to build with it."""
+
+    venv: Path
+    setuptools: str
+    env: dict[str, str]
+
+    @property
+    def python(self) -> str:
+        return str(self.venv / "bin" / "python")
+
+    @property
+    def isolated(self) -> bool:
+        return self.setuptools != OLDEST
+
+    def run(self, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([self.python, *map(str, args)], cwd=cwd, env=self.env,
+                                capture_output=True, text=True, check=False)
+        assert result.returncode == 0, f"{args} failed:\n{result.stdout[-3000:]}\n" \
+                                       f"{result.stderr[-5000:]}"
+        return result
+
+    def pip(self, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+        isolation = [] if self.isolated else ["--no-build-isolation"]
+        return self.run("-m", "pip", *args, *isolation, cwd=cwd)
+
+
+@pytest.fixture(scope="module", params=[OLDEST, "latest"], ids=["setuptools-oldest",
+                                                                 "setuptools-latest"])
+def builder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+            tool_wheelhouse: Path) -> Builder:
+    version: str = request.param
+    venv = make_venv(Path(sys.executable), tmp_path_factory.mktemp("builder") / "venv")
+    env = dict(os.environ, PIP_FIND_LINKS=str(tool_wheelhouse), PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+    requirement = "setuptools" if version == "latest" else f"setuptools=={version}"
+    subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--upgrade",
+                    requirement, "build", "setuptools-pyo3pack"], env=env, check=True)
+    installed = subprocess.run([venv / "bin" / "python", "-c",
+                                "import setuptools; print(setuptools.__version__)"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    assert version == "latest" or installed == version
+    return Builder(venv, version, env)

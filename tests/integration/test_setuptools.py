@@ -8,25 +8,23 @@ venv's own setuptools (`--no-build-isolation`), since isolation would fetch the 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
 import pytest
 
-from tests.integration.conftest import copy_example, make_venv
+from tests.integration.conftest import OLDEST, Builder, copy_example, make_venv
 
 CP = f"cp{sys.version_info[0]}{sys.version_info[1]}"
 EXT = f".cpython-{CP[2:]}-x86_64-linux-gnu.so"
-OLDEST = "70.1.0"
 #: warnings raised from our own modules fail the run
 OUR_MODULES = ["commands", *(f"frontends.setuptools.{m}" for m in (
-    "build", "commands", "crates", "develop", "dist_metadata", "hook", "projects", "wheel"))]
+    "build", "commands", "crates", "develop", "dist_metadata", "hook", "projects", "wheel",
+    "rust_extension", "rust_table", "sdist", "versions"))]
 STRICT_WARNINGS = [f"-Werror::DeprecationWarning:setuptools_pyo3pack.{m}" for m in OUR_MODULES]
 
 class Expected(TypedDict):
@@ -78,52 +76,6 @@ EXPECTED: dict[str, Expected] = {
     },
 }
 EXAMPLES = sorted(EXPECTED)
-
-
-@dataclass(frozen=True)
-class Builder:
-    """A venv with setuptools, build and setuptools-pyo3pack, and how to build with it."""
-
-    venv: Path
-    setuptools: str
-    env: dict[str, str]
-
-    @property
-    def python(self) -> str:
-        return str(self.venv / "bin" / "python")
-
-    @property
-    def isolated(self) -> bool:
-        return self.setuptools != OLDEST
-
-    def run(self, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run([self.python, *map(str, args)], cwd=cwd, env=self.env,
-                                capture_output=True, text=True, check=False)
-        assert result.returncode == 0, f"{args} failed:\n{result.stdout[-3000:]}\n" \
-                                       f"{result.stderr[-5000:]}"
-        return result
-
-    def pip(self, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-        isolation = [] if self.isolated else ["--no-build-isolation"]
-        return self.run("-m", "pip", *args, *isolation, cwd=cwd)
-
-
-@pytest.fixture(scope="module", params=[OLDEST, "latest"], ids=["setuptools-oldest",
-                                                                 "setuptools-latest"])
-def builder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-            tool_wheelhouse: Path) -> Builder:
-    version: str = request.param
-    venv = make_venv(Path(sys.executable), tmp_path_factory.mktemp("builder") / "venv")
-    env = dict(os.environ, PIP_FIND_LINKS=str(tool_wheelhouse), PIP_DISABLE_PIP_VERSION_CHECK="1")
-    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
-    requirement = "setuptools" if version == "latest" else f"setuptools=={version}"
-    subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--upgrade",
-                    requirement, "build", "setuptools-pyo3pack"], env=env, check=True)
-    installed = subprocess.run([venv / "bin" / "python", "-c",
-                                "import setuptools; print(setuptools.__version__)"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-    assert version == "latest" or installed == version
-    return Builder(venv, version, env)
 
 
 def _members(wheel: Path) -> list[str]:

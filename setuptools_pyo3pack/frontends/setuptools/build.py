@@ -1,4 +1,4 @@
-"""`build_rust`, a real `build` sub-command, and the `build`/`install` commands that run it.
+"""`build_rust`, a real `build` sub-command, and the `build` command that runs it.
 
 build_rust compiles each crate for the interpreter running setup.py and puts the native files
 where setuptools packs them: extension modules into build_lib (or next to the Python sources
@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from setuptools import Command
 from setuptools.command.build import build
-from setuptools.command.install import install
 from setuptools.errors import ExecError, OptionError, SetupError
 
 from ... import _process
-from ...errors import CommandError, Pyo3PackError
+from ...errors import CommandError, ConfigError, Pyo3PackError
 from ...fs import Member
-from .crates import RustCrate
+from .crates import CrateSpec
 from .projects import BuildRequest, CrateBuild, compile_members, load, planned_members
 
 if TYPE_CHECKING:
@@ -32,6 +31,37 @@ if TYPE_CHECKING:
 
 #: Written in build_base: the files build_rust put into the source tree, for `clean`.
 IN_PLACE_RECORD = "pyo3-pack-in-place.txt"
+
+
+@contextmanager
+def _optional(crate: CrateSpec) -> Iterator[None]:
+    """An optional entry's failure is a warning (setuptools-rust's `optional=True`)."""
+    try:
+        yield
+    except Pyo3PackError as error:
+        if not crate.optional:
+            raise
+        _process.log(f"warning: building {crate.label} failed, and it is optional, so the "
+                     f"build goes on without it: {error}")
+
+
+def check_rust_version(crate: CrateSpec) -> None:
+    """An entry's `rust_version` requirement against the rustc cargo will use."""
+    if not crate.rust_version:
+        return
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    wanted = crate.rust_version.strip()
+    try:
+        spec = SpecifierSet(wanted if wanted[0] in "<>=!~" else f">={wanted}")
+    except InvalidSpecifier:
+        raise ConfigError(f"rust_version {wanted!r} of {crate.label} is not a version "
+                          "requirement", hint="write it like >=1.70") from None
+    output = _process.run_captured(["rustc", "--version"], what="asking rustc its version")
+    version = output.split()[1].split("-")[0] if len(output.split()) > 1 else ""
+    if version and not spec.contains(version, prereleases=True):
+        raise ConfigError(f"{crate.label} needs rustc {wanted}, and this one is {version}",
+                          hint="run `rustup update`")
 
 
 @contextmanager
@@ -45,13 +75,17 @@ def setuptools_errors() -> Iterator[None]:
         raise SetupError(str(error)) from None
 
 
-def rust_crates(dist: BaseDistribution) -> tuple[RustCrate, ...]:
+#: The Distribution attribute where the finalize hook leaves the crates to build.
+CRATES_ATTRIBUTE = "pyo3_pack_crates"
+
+
+def rust_crates(dist: BaseDistribution) -> tuple[CrateSpec, ...]:
     """The crates the finalize hook found for this distribution (none: not ours)."""
-    value = getattr(dist, "rust_crates", None)
+    value = getattr(dist, CRATES_ATTRIBUTE, None)
     return value if isinstance(value, tuple) else ()
 
 
-def _uses_rust(command: BaseCommand) -> bool:
+def uses_rust(command: BaseCommand) -> bool:
     return bool(rust_crates(command.distribution))
 
 
@@ -115,21 +149,40 @@ class BuildRust(Command):
         if isinstance(features, str):
             features = features.replace(",", " ").split()
         profile = "release" if self.release else "dev" if self.debug else None
-        return BuildRequest(profile, self.in_place, self.target, tuple(features))
+        return BuildRequest(profile, self.in_place, self.target, tuple(features),
+                            self._limited_api())
+
+    def _limited_api(self) -> bool | str:
+        """bdist_wheel's `py_limited_api` (setup.cfg or its command line), if it has one."""
+        dist = self.distribution
+        command = dist.command_obj.get("bdist_wheel")
+        if command is not None:
+            value = getattr(command, "py_limited_api", False)
+        else:
+            value = dist.get_option_dict("bdist_wheel").get("py_limited_api", ("", False))[1]
+        return value if isinstance(value, (bool, str)) else False
 
     def crate_builds(self) -> list[CrateBuild]:
-        """Every crate, loaded (cargo metadata) and planned for this interpreter; no compiling."""
+        """Every crate, loaded (cargo metadata) and planned for this interpreter; no compiling.
+        An optional entry that cannot be loaded is left out with a warning."""
         if self._builds is None:
             root, request = Path.cwd(), self.request()
-            with setuptools_errors():
-                self._builds = [load(c, root, request) for c in rust_crates(self.distribution)]
+            builds = []
+            for crate in rust_crates(self.distribution):
+                with setuptools_errors(), _optional(crate):
+                    builds.append(load(crate, root, request))
+            self._builds = builds
         return self._builds
 
     def run(self) -> None:
         placements: list[Placement] = []
         for crate_build in self.crate_builds():
-            with setuptools_errors():
+            members = None
+            with setuptools_errors(), _optional(crate_build.spec):
+                check_rust_version(crate_build.spec)
                 members = compile_members(crate_build)
+            if members is None:
+                continue
             placed = self._place(crate_build, members)
             for placement in placed:
                 _write(placement)
@@ -223,7 +276,7 @@ def _write(placement: Placement) -> None:
 def _build_rust_first(sub_commands: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     names = [name for name, _ in sub_commands]
     at = names.index("build_ext") if "build_ext" in names else len(names)
-    return [*sub_commands[:at], ("build_rust", _uses_rust), *sub_commands[at:]]
+    return [*sub_commands[:at], ("build_rust", uses_rust), *sub_commands[at:]]
 
 
 class Build(build):
@@ -234,67 +287,6 @@ class Build(build):
     def finalize_options(self) -> None:
         pure_default = self.build_lib is None
         super().finalize_options()
-        if pure_default and _uses_rust(self) and not self.distribution.has_ext_modules():
+        if pure_default and uses_rust(self) and not self.distribution.has_ext_modules():
             # native modules: stage per platform and interpreter, as build_ext would
             self.build_lib = self.build_platlib
-
-
-class InstallRust(Command):
-    """Install the binaries `build_rust` built into the scripts folder."""
-
-    description = "install the Rust binaries into the scripts folder"
-    user_options: ClassVar[list[tuple[str, str | None, str]]] = [
-        ("install-dir=", "d", "directory to install the binaries to"),
-        ("skip-build", None, "do not run build_rust"),
-    ]
-    boolean_options: ClassVar[list[str]] = ["skip-build"]
-
-    def initialize_options(self) -> None:
-        self.install_dir: str | None = None
-        self.skip_build: bool | None = None
-        self.outfiles: list[str] = []
-
-    def finalize_options(self) -> None:
-        self.set_undefined_options(
-            "install", ("install_scripts", "install_dir"), ("skip_build", "skip_build")
-        )
-
-    def run(self) -> None:
-        if not self.skip_build:
-            self.run_command("build_rust")
-        build_rust = self.get_finalized_command("build_rust")
-        assert isinstance(build_rust, BuildRust) and self.install_dir is not None
-        for script in build_rust.script_files():
-            target = Path(self.install_dir) / script.name
-            self.mkpath(str(target.parent))
-            self.copy_file(str(script), str(target))
-            os.chmod(target, 0o755)
-            self.outfiles.append(str(target))
-
-    def get_outputs(self) -> list[str]:
-        return self.outfiles
-
-    def get_inputs(self) -> list[str]:
-        build_rust = self.get_finalized_command("build_rust")
-        assert isinstance(build_rust, BuildRust)
-        return [str(path) for path in build_rust.script_files()]
-
-
-def _has_lib(command: install) -> bool:
-    """install_lib runs for Python modules, C extensions, and now native Rust modules too."""
-    return bool(command.has_lib() or _uses_rust(command))
-
-
-class Install(install):
-    """setuptools' `install`: native modules go to platlib, Rust binaries to scripts."""
-
-    sub_commands: ClassVar[list[tuple[str, Any]]] = [
-        *[(n, _has_lib if n == "install_lib" else p) for n, p in install.sub_commands],
-        ("install_rust", _uses_rust),
-    ]
-
-    def finalize_options(self) -> None:
-        pure_default = self.install_lib is None
-        super().finalize_options()
-        if pure_default and _uses_rust(self) and not self.distribution.has_ext_modules():
-            self.install_lib = self.install_libbase = self.install_platlib

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from .build import Build, BuildRust, Install, InstallRust
+from .build import Build, BuildRust
 from .crates import RustCrate
-from .develop import Clean, Develop
+from .develop import BuildExt, Clean, Develop
+from .install import Install, InstallRust
+from .rust_extension import Binding, RustBin, RustExtension, Strip
+from .sdist import Sdist
 from .wheel import BdistWheel
 
 if TYPE_CHECKING:
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, type[Command]] = {
     "build_rust": BuildRust,
     "build": Build,
+    "build_ext": BuildExt,
+    "sdist": Sdist,
     "install": Install,
     "install_rust": InstallRust,
     "bdist_wheel": BdistWheel,
@@ -40,12 +45,18 @@ def cmdclass() -> dict[str, type[Command]]:
 __all__ = [
     "COMMANDS",
     "BdistWheel",
+    "Binding",
     "Build",
+    "BuildExt",
     "BuildRust",
     "Clean",
     "Develop",
     "Install",
     "InstallRust",
+    "RustBin",
     "RustCrate",
+    "RustExtension",
+    "Sdist",
+    "Strip",
     "cmdclass",
 ]

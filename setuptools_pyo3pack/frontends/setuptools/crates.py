@@ -1,14 +1,19 @@
 """`RustCrate` and the `rust_crates=[...]` setup keyword: which crates a setup.py builds.
 
-Pure values and validation; nothing here runs cargo or imports setuptools.
+Every way of naming a crate (`RustCrate`, setuptools-rust's `RustExtension` and `RustBin`,
+`[tool.setuptools-rust]`) becomes a `CrateSpec`: settings values for the one precedence
+chain plus the few things only the setuptools door does (optional builds, cargo's
+environment, which binaries, where they go). Pure values and validation; nothing here runs
+cargo or imports setuptools.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...errors import ConfigError
 from ...project.bindings import BINDING_ALIASES
@@ -52,6 +57,52 @@ class RustCrate:
         object.__setattr__(self, "features", features)
         object.__setattr__(self, "profile", profile)
 
+    def spec(self) -> CrateSpec:
+        values = {"layout.bindings": self.binding, "layout.module_name": self.module}
+        return CrateSpec(self.path, f"RustCrate({self.path!r})",
+                         values={k: v for k, v in values.items() if v},
+                         profile=self.profile, features=self.features)
+
+
+@dataclass(frozen=True)
+class CrateSpec:
+    """What one entry of `rust_crates` or `rust_extensions` asks `build_rust` to build."""
+
+    path: str
+    """Cargo.toml of the crate (or its folder), relative to setup.py."""
+    label: str
+    """How the entry is named in messages: `RustExtension('pkg._lib')`."""
+    values: Mapping[str, Any] = field(default_factory=dict)
+    """Settings values by field path (`cargo.rustc_extra_args`), for the precedence chain."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Field path -> the argument that set it, for messages."""
+    profile: str | None = None
+    """The entry's cargo profile; `build_rust --debug/--release` win over it."""
+    features: tuple[str, ...] = ()
+    """The entry's cargo features; `build_rust --features` add to them."""
+    limited_api: bool | str = False
+    """`auto`: the stable ABI when bdist_wheel's `py_limited_api` asks for it (pyo3)."""
+    optional: bool = False
+    """A failed build is a warning, and the module is left out."""
+    env: Mapping[str, str] = field(default_factory=dict)
+    """Variables added to cargo's environment."""
+    bins: tuple[str, ...] | None = None
+    """Only these binaries of the crate (None: all of them)."""
+    bin_places: Mapping[str, str] = field(default_factory=dict)
+    """Binary -> its file inside a Python package (`pkg/tool`), instead of the scripts."""
+    runners: Mapping[str, str] = field(default_factory=dict)
+    """Generated modules (`pkg/_gen_tool.py`) that run a binary placed in a package."""
+    commands: Mapping[str, str] = field(default_factory=dict)
+    """Binary -> the command name it is installed as, when not its own (`RustBin` dicts)."""
+    """Generated modules (`pkg/_gen_tool.py`) that run a binary placed in a package."""
+    rust_version: str | None = None
+    """A version requirement on rustc, checked before building."""
+
+    @property
+    def module(self) -> str | None:
+        value = self.values.get("layout.module_name")
+        return value if isinstance(value, str) else None
+
 
 def _unknown_message(names: list[str]) -> str:
     name = names[0]
@@ -74,6 +125,15 @@ def _check(
         raise ConfigError(f"RustCrate features must be feature names, not {list(features)!r}")
     if profile is not None and (not isinstance(profile, str) or not profile):
         raise ConfigError(f"RustCrate profile must be a cargo profile name, not {profile!r}")
+
+
+def specs(crates: Iterable[RustCrate | CrateSpec]) -> tuple[CrateSpec, ...]:
+    """Every entry as a CrateSpec; two entries must not build the same module."""
+    found = tuple(c.spec() if isinstance(c, RustCrate) else c for c in crates)
+    modules = [s.module for s in found if s.module]
+    if len(set(modules)) != len(modules):
+        raise ConfigError(f"two Rust entries of setup() build the same module: {modules}")
+    return found
 
 
 def normalize(value: object) -> tuple[RustCrate, ...]:

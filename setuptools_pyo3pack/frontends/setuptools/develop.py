@@ -1,4 +1,5 @@
-"""`develop` (in-place build for setuptools' legacy develop) and `clean`."""
+"""In-place builds: `develop` (setuptools' legacy develop), `build_ext --inplace`, and
+`clean`, which removes what they wrote."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import shutil
 from distutils.command.clean import clean
 from pathlib import Path
 
+from setuptools.command.build_ext import build_ext
 from setuptools.command.develop import develop
 from setuptools.errors import SetupError
 
@@ -43,6 +45,21 @@ class Develop(develop):
             shutil.copyfile(script, target)
             os.chmod(target, 0o755)
             _process.log(f"installed {target}")
+
+
+class BuildExt(build_ext):
+    """`build_ext --inplace` also builds the Rust modules in place, as setuptools-rust's does.
+
+    Inside `build` (wheels, editable installs) build_rust is a sub-command of its own.
+    """
+
+    def run(self) -> None:
+        super().run()
+        if self.inplace and rust_crates(self.distribution):
+            build_rust = self.reinitialize_command("build_rust")
+            assert isinstance(build_rust, BuildRust)
+            build_rust.inplace = True
+            self.run_command("build_rust")
 
 
 class Clean(clean):

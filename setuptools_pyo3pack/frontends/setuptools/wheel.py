@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
-
-from setuptools.command.bdist_wheel import bdist_wheel
+from typing import TYPE_CHECKING, ClassVar
 
 from ... import _process
 from ...platforms import tags
 from .build import BuildRust, rust_crates, setuptools_errors
 from .projects import CrateBuild
+from .versions import bdist_wheel_class
+
+if TYPE_CHECKING:
+    from setuptools.command.bdist_wheel import bdist_wheel
+else:  # setuptools >= 70.1 has it; older ones take the wheel package's
+    bdist_wheel = bdist_wheel_class()
 
 
 def wheel_tag(

@@ -1,0 +1,3 @@
+fn main() {
+    println!("srp-count counted {} arguments", std::env::args().count() - 1);
+}
