@@ -53,10 +53,11 @@ def generate(crate: Crate, uniffi_version: str, library: Path) -> UniffiModules:
     bindgen = str(tools.find(bindgen_tool(uniffi_version)))
     config = crate.root / "uniffi.toml"
     with tempfile.TemporaryDirectory(prefix="pyo3-pack-uniffi-") as tmp:
+        # uniffi-bindgen reads the crate's uniffi.toml itself (it finds the crate with
+        # `cargo metadata`); newer releases tell a library from a .udl file by themselves,
+        # older ones need `--library`
         argv = [bindgen, "generate", "--library", str(library), "--language", "python",
                 "--no-format", "--out-dir", tmp]
-        if config.is_file():
-            argv += ["--config", str(config)]
         env = {key: value for key, value in _process.environ().items()
                if key != "CARGO_BUILD_TARGET"}  # it runs `cargo metadata` for the host
         _process.run_captured(
