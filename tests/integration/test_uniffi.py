@@ -52,3 +52,12 @@ def test_uniffi_toml_renames_the_library(tmp_path: Path) -> None:
     venv = make_venv(Path(sys.executable), tmp_path / "venv")
     pip_install(venv, wheel)
     assert venv_python(venv, "import uniffi_pure; print(uniffi_pure.add(1, 2))") == "3"
+
+
+def test_develop_installs_it_into_the_venv(tmp_path: Path) -> None:
+    crate = copy_example("uniffi-pure", tmp_path)
+    venv = make_venv(Path(sys.executable), tmp_path / "venv", with_pip=False)
+    result = run_tool("develop", cwd=crate, env=dict(os.environ, VIRTUAL_ENV=str(venv)))
+    assert f"installed uniffi-pure 0.1.0 into {venv}" in result.stderr
+    assert venv_python(venv, ROUND_TRIP) == "42 2.0 1.0 a-b Point"
+    assert not (crate / "uniffi_pure").exists()  # a pure project's tree is left alone
