@@ -41,7 +41,8 @@ print(json.dumps({
 #: Bump when the probe's output changes so stale cache entries are ignored.
 PROBE_VERSION = 1
 
-_NAME = re.compile(r"^(python|pypy)3\.\d+t?$")
+#: python3.12, python3.14t (free-threaded), pypy3.11, graalpy (pyenv's graalpy-24.2.1/bin)
+_NAME = re.compile(r"^((python|pypy)3\.\d+t?|graalpy(3\.\d+)?)$")
 
 
 

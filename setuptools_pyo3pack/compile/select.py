@@ -66,11 +66,14 @@ def plan(project: Project) -> list[WheelPlan]:
     if not choice.binding.needs_interpreter:
         return [WheelPlan(None, tags.universal_tag(platform))]
     chosen = select_interpreters(project, project.settings.output.interpreters)
-    if choice.is_abi3:
-        cpythons = [i for i in chosen if i.implementation == "cpython"]
-        if not cpythons:
-            raise InterpreterError("an abi3 wheel needs a CPython interpreter to build with")
-        builder = min(cpythons, key=lambda i: i.version)
+    if not choice.is_abi3:
+        return [WheelPlan(i, tags.interpreter_tag(i, platform)) for i in chosen]
+    # the stable ABI is CPython's with the GIL: free-threaded CPython, PyPy and GraalPy get
+    # a wheel of their own (pyo3 builds a version-specific module for them)
+    stable = [i for i in chosen if i.implementation == "cpython" and not i.free_threaded]
+    plans = [WheelPlan(i, tags.interpreter_tag(i, platform)) for i in chosen if i not in stable]
+    if stable:
+        builder = min(stable, key=lambda i: i.version)
         floor = choice.abi3 or builder.minor_version
-        return [WheelPlan(builder, tags.abi3_tag(floor, platform), abi3=True)]
-    return [WheelPlan(i, tags.interpreter_tag(i, platform)) for i in chosen]
+        plans.insert(0, WheelPlan(builder, tags.abi3_tag(floor, platform), abi3=True))
+    return plans

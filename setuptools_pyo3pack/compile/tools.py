@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -49,6 +50,12 @@ class CargoTool:
     binary: str = ""
     #: more `cargo install` options, e.g. `("--features", "cli", "--bin", "uniffi-bindgen")`
     install_options: tuple[str, ...] = ()
+    #: a copy on PATH is used only if its `--version` names the pinned version (for tools
+    #: whose output must match the crate's own release, like uniffi-bindgen)
+    same_version_on_path: bool = False
+    #: a version requirement for `cargo install` (`~0.30.1`) when `version` names a release
+    #: series (`0.30`) rather than one release
+    requirement: str = ""
 
     @property
     def name(self) -> str:
@@ -67,7 +74,8 @@ class CargoTool:
         return f"{self.name}-{self.version}"
 
     def install_argv(self, root: Path | None = None) -> list[str]:
-        argv = ["cargo", "install", "--locked", "--version", self.version, self.crate,
+        argv = ["cargo", "install", "--locked", "--version", self.requirement or self.version,
+                self.crate,
                 *self.install_options]
         return [*argv, "--root", str(root)] if root is not None else argv
 
@@ -105,7 +113,7 @@ def find(tool: CargoTool) -> Path:
     if chosen:
         return _user_choice(tool, chosen)
     on_path = shutil.which(tool.program)
-    if on_path:
+    if on_path and (not tool.same_version_on_path or _reports_version(on_path, tool.version)):
         return Path(on_path)
     cached = cached_program(tool)
     if cached.is_file():
@@ -114,14 +122,67 @@ def find(tool: CargoTool) -> Path:
 
 
 def _user_choice(tool: CargoTool, value: str) -> Path:
+    return _named_program(tool.env_var, value, tool.name,
+                          f"or unset it and pyo3-pack installs {tool.label} itself")
+
+
+def _named_program(env_var: str, value: str, name: str, otherwise: str) -> Path:
     found = shutil.which(value)
     if found is None:
-        raise ConfigError(
-            f"{tool.env_var}={value} is not an executable program",
-            hint=f"point it at a {tool.name} binary, or unset it and pyo3-pack installs "
-            f"{tool.label} itself",
-        )
+        raise ConfigError(f"{env_var}={value} is not an executable program",
+                          hint=f"point it at a {name} binary, {otherwise}")
     return Path(found)
+
+
+def _reports_version(program: str, version: str) -> bool:
+    try:
+        result = subprocess.run([program, "--version"], capture_output=True, text=True,
+                                timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    words = result.stdout.split()
+    return result.returncode == 0 and any(w == version or w.startswith(f"{version}.")
+                                          for w in words)
+
+
+def rustup_component_program(component: str, program: str, *, env_var: str, purpose: str,
+                             cwd: Path) -> Path:
+    """A program of a rustup component of the toolchain cargo uses in `cwd` (llvm-profdata
+    of `llvm-tools`): the one `env_var` names, else the toolchain's own, else the component
+    is added with `rustup component add` first (once: later builds find it in place)."""
+    chosen = os.environ.get(env_var)
+    if chosen:
+        return _named_program(env_var, chosen, program,
+                              f"or unset it and pyo3-pack uses the toolchain's {component}")
+    sysroot = _process.run_captured(["rustc", "--print", "sysroot"], cwd=cwd,
+                                    what="asking rustc for its sysroot").strip()
+    host = _process.run_captured(["rustc", "-vV"], cwd=cwd, what="asking rustc for its host")
+    triple = next((line.split(":", 1)[1].strip() for line in host.splitlines()
+                   if line.startswith("host:")), "")
+    suffix = ".exe" if sys.platform == "win32" else ""
+    found = Path(sysroot) / "lib" / "rustlib" / triple / "bin" / f"{program}{suffix}"
+    if found.is_file():
+        return found
+    manual = f"rustup component add {component}"
+    if shutil.which("rustup") is None:
+        raise ConfigError(
+            f"{program} is not in the Rust toolchain ({found.parent}) and rustup is not on PATH "
+            f"to run `{manual}`",
+            hint=f"{purpose}: install the toolchain with rustup, or set {env_var} to an "
+            f"{program} of the same LLVM version as rustc",
+        )
+    _process.log(f"{program} is not in the toolchain: running `{manual}` (once; later builds "
+                 "find it there)")
+    started = time.monotonic()
+    _process.run_captured(["rustup", "component", "add", component], cwd=cwd,
+                          what=f"adding the {component} component with rustup",
+                          hint=f"{purpose}: run `{manual}` where rustup can download, or set "
+                          f"{env_var} to an {program} of the same LLVM version as rustc")
+    if not found.is_file():
+        raise ConfigError(f"`{manual}` left no {program} in {found.parent}",
+                          hint=f"set {env_var} to an {program} binary")
+    _process.log(f"{component} added in {time.monotonic() - started:.0f}s")
+    return found
 
 
 def install(tool: CargoTool, folder: Path) -> Path:

@@ -29,6 +29,7 @@ class Binding(Choice):
     PYO3 = "pyo3"
     RUST_CPYTHON = "rust-cpython"
     CFFI = "cffi"
+    UNIFFI = "uniffi"
     BIN = "bin"
 
     @property
@@ -149,6 +150,15 @@ class CargoSettings:
         metavar="ARGS")
     """More arguments for rustc, as one shell-quoted string (e.g. `-C target-cpu=native`)."""
 
+    pgo: bool = option(False, cli=("--pgo",))
+    """Profile-guided optimization: build an instrumented wheel, install it into a temporary
+    virtualenv, run `pgo-command` there, and build again with the profile it recorded
+    (cargo's `release` profile unless another is given)."""
+
+    pgo_command: Optional[str] = option(metavar="COMMAND")
+    """The shell command that exercises the instrumented build for `--pgo` (run in the
+    project folder with the temporary virtualenv active), e.g. `python bench.py`."""
+
     zig: bool = option(False, cli=("--zig",))
     """Link with zig (`cargo-zigbuild`) against the glibc of the `compatibility` policy
     (default manylinux2014), so a new host builds wheels for old distributions."""
@@ -159,7 +169,8 @@ class LayoutSettings:
     """What the crate is bound with and where its Python files live."""
 
     bindings: Optional[Binding] = option(cli=("-b", "--bindings"), metavar="NAME")
-    """`pyo3`, `rust-cpython`, `cffi` or `bin`; default: detected from the dependencies."""
+    """`pyo3`, `rust-cpython`, `cffi`, `uniffi` or `bin`; default: detected from the
+    dependencies."""
 
     module_name: Optional[str] = option()
     """Dotted import name of the native module (`pkg._native`); default: the `[lib]` name."""
@@ -223,8 +234,9 @@ class Settings:
 
     @property
     def profile(self) -> str:
-        """The cargo profile to build with (`dev` unless a source said otherwise)."""
-        return self.cargo.profile or "dev"
+        """The cargo profile to build with (`dev` unless a source said otherwise; `release`
+        for `--pgo`, which would gain nothing without optimizations)."""
+        return self.cargo.profile or ("release" if self.cargo.pgo else "dev")
 
     @property
     def feature_args(self) -> list[str]:

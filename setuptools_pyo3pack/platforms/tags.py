@@ -55,12 +55,15 @@ _SHORT_NAMES = {"cpython": "cp", "pypy": "pp", "ironpython": "ip", "jython": "jy
 
 
 def _soabi_tag(interpreter: Interpreter) -> str:
-    """`pypy39-pp73-x86_64-linux-gnu` -> `pypy39_pp73` (GraalPy keeps three parts), as
-    packaging.tags derives generic ABI tags."""
-    parts = interpreter.soabi.split("-")
+    """`pypy39-pp73-x86_64-linux-gnu` -> `pypy39_pp73` (GraalPy keeps three parts:
+    `graalpy242_311_native`), as packaging.tags derives generic ABI tags: from EXT_SUFFIX's
+    middle part (the file name the interpreter imports), else from SOABI."""
+    middle = interpreter.ext_suffix.split(".")
+    soabi = middle[1] if len(middle) >= 3 and middle[1] else interpreter.soabi
+    parts = soabi.split("-")
     keep = 3 if interpreter.implementation == "graalpy" else 2
     if len(parts) < keep:
-        raise ValueError(f"unexpected SOABI {interpreter.soabi!r} of {interpreter.path}")
+        raise ValueError(f"unexpected SOABI {soabi!r} of {interpreter.path}")
     return re.sub(r"[-.]", "_", "-".join(parts[:keep]))
 
 

@@ -45,6 +45,9 @@ class BindingChoice:
     supported: tuple[SupportedVersions, ...] = ()
     free_threaded_minimum: tuple[int, int] | None = None
     """Oldest free-threaded CPython the binding crate builds for, when it says."""
+    free_threaded_unsupported: bool = False
+    """The binding crate cannot build for free-threaded CPython at all (pyo3 before 0.23,
+    rust-cpython)."""
 
     @property
     def is_abi3(self) -> bool:
@@ -53,20 +56,26 @@ class BindingChoice:
     def why_unsupported(
         self, implementation: str, version: tuple[int, int], free_threaded: bool = False
     ) -> str | None:
-        """Why the binding crate cannot build for this interpreter, or None if it can."""
-        if free_threaded and self.is_abi3:
-            return "the stable ABI (abi3) is not available on free-threaded builds"
+        """Why the binding crate cannot build for this interpreter, or None if it can.
+
+        With the abi3 feature, only GIL CPythons build the stable-ABI wheel; pyo3 builds a
+        version-specific module for free-threaded CPython, PyPy and GraalPy instead."""
+        if free_threaded and self.free_threaded_unsupported:
+            return (f"{self.binding.value} {self.crate_version} does not support free-threaded "
+                    "CPython" + (" (pyo3 0.23 is the first that does)"
+                                 if self.binding is Binding.PYO3 else ""))
         minimum = self.free_threaded_minimum
         if free_threaded and minimum is not None and version < minimum:
             return (f"{self.binding.value} {self.crate_version} supports free-threaded "
                     f"CPython from {_dotted(minimum)}")
-        reason = self._outside_range(implementation, version)
-        if reason is None and self.abi3 is not None and implementation == "cpython" \
-                and version < self.abi3:
+        stable = self.is_abi3 and implementation == "cpython" and not free_threaded
+        reason = self._outside_range(implementation, version, stable)
+        if reason is None and stable and self.abi3 is not None and version < self.abi3:
             reason = f"the abi3-py3{self.abi3[1]} feature needs CPython >= {_dotted(self.abi3)}"
         return reason
 
-    def _outside_range(self, implementation: str, version: tuple[int, int]) -> str | None:
+    def _outside_range(self, implementation: str, version: tuple[int, int],
+                       stable: bool) -> str | None:
         entry = next((e for e in self.supported if e.implementation == implementation), None)
         if entry is None:
             if self.supported:
@@ -74,7 +83,7 @@ class BindingChoice:
                        f"{implementation}"
             return None
         reason = entry.why_not(version)
-        if reason is None or (self.is_abi3 and reason.startswith("newer")):
+        if reason is None or (stable and reason.startswith("newer")):
             return None  # the stable ABI is forward compatible
         return (f"{self.binding.value} {self.crate_version} supports {implementation} "
                 f"{_range(entry)}; this one is {reason}")
@@ -107,10 +116,23 @@ def detect(crate: Crate, forced: Binding | str | None) -> BindingChoice:
         return _pyo3_choice(crate)
     if binding is Binding.CFFI:
         return BindingChoice(Binding.CFFI)
+    if binding is Binding.UNIFFI:
+        return _uniffi_choice(crate)
     dep = crate.dependencies.get("cpython")
     version = dep.version if dep else None
     return BindingChoice(Binding.RUST_CPYTHON, crate_version=version,
-                         supported=RUST_CPYTHON_SUPPORT.get(_minor_series(version), ()))
+                         supported=RUST_CPYTHON_SUPPORT.get(_minor_series(version), ()),
+                         free_threaded_unsupported=True)
+
+
+def _uniffi_choice(crate: Crate) -> BindingChoice:
+    dep = crate.dependencies.get("uniffi")
+    if dep is None:
+        raise ConfigError(
+            f"uniffi bindings need the uniffi crate, which `{crate.name}` does not depend on",
+            hint=f"add uniffi to [dependencies] in {crate.manifest_path}",
+        )
+    return BindingChoice(Binding.UNIFFI, crate_version=dep.version)
 
 
 def _parse_forced(name: str) -> Binding:
@@ -130,13 +152,15 @@ def _detect_kind(crate: Crate) -> Binding:
         return Binding.PYO3
     if "cpython" in crate.dependencies:
         return Binding.RUST_CPYTHON
+    if "uniffi" in crate.dependencies:
+        return Binding.UNIFFI
     if "cdylib" in crate.lib.crate_types:
         return Binding.CFFI  # a C ABI library without Python bindings of its own
     if crate.bins:
         return Binding.BIN
     raise ConfigError(
-        f"cannot tell how crate `{crate.name}` talks to Python: it depends on neither pyo3 nor "
-        "cpython, and its library is not a cdylib",
+        f"cannot tell how crate `{crate.name}` talks to Python: it depends on none of pyo3, "
+        "cpython and uniffi, and its library is not a cdylib",
         hint=f'add pyo3 to [dependencies] or `crate-type = ["cdylib"]` under [lib] in '
         f"{crate.manifest_path}, or pass -b bin for a crate of binaries",
     )
@@ -183,6 +207,8 @@ def _pyo3_choice(crate: Crate) -> BindingChoice:
         abi3_from_interpreter=not minors and "abi3" in features,
         supported=supported,
         free_threaded_minimum=free_threaded_minimum,
+        # a build script we could read that names no free-threaded minimum predates it
+        free_threaded_unsupported=bool(supported) and free_threaded_minimum is None,
     )
 
 
@@ -199,9 +225,17 @@ _VERSION = (
 _MIN = re.compile(r"min:\s*" + _VERSION.format("min"))
 _MAX = re.compile(r"max:\s*" + _VERSION.format("max"))
 _IMPLEMENTATIONS = {"CPYTHON": "cpython", "PYPY": "pypy", "GRAALPY": "graalpy"}
+# a constant (`MIN_FREE_THREADED_VERSION: PythonVersion = PY_3_14`, pyo3 0.29+) or a local
+# (`let min_free_threaded_version = PythonVersion { major: 3, minor: 14 }`)
 _FREE_THREADED = re.compile(
-    r"MIN_FREE_THREADED_VERSION\s*:\s*PythonVersion\s*=\s*" + _VERSION.format("min")
+    r"MIN_FREE_THREADED_VERSION\s*(?::\s*PythonVersion\s*)?=\s*" + _VERSION.format("min"),
+    re.I,
 )
+#: pyo3 0.23 .. 0.27 build for free-threaded CPython from its first release, 3.13; their
+#: build scripts ask whether the interpreter is free-threaded without naming a minimum
+_KNOWS_FREE_THREADING = re.compile(r"is_free_threaded\(\)")
+#: pyo3 0.22 and older refuse free-threaded builds (`ensure_gil_enabled`)
+_REFUSES_FREE_THREADING = re.compile(r"UNSAFE_PYO3_BUILD_FREE_THREADED|ensure_gil_enabled")
 
 
 def supported_versions(
@@ -233,5 +267,8 @@ def supported_versions(
         found[implementation] = SupportedVersions(implementation, minimum, maximum)
     free = _FREE_THREADED.search(source)
     free_minimum = (3, int(free.group("mina") or free.group("minb"))) if free else None
+    if free_minimum is None and _KNOWS_FREE_THREADING.search(source) \
+            and not _REFUSES_FREE_THREADING.search(source):
+        free_minimum = (3, 13)
     return tuple(found.values()), free_minimum
 

@@ -136,7 +136,7 @@ def source_members(project: Project, *, data_prefix: str, rules: IgnoreRules | N
     if editable:
         return data
     generated: tuple[str, ...] = ()
-    if project.binding.binding is Binding.CFFI:
+    if project.binding.binding in (Binding.CFFI, Binding.UNIFFI):
         generated = (layout.native_package + "/",)  # develop writes it into the tree
     return [
         *python_members(layout, rules, generated),

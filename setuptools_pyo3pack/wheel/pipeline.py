@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import _process
 from ..compile import freshness
-from ..compile.native import compile_native, ffi_source
+from ..compile.native import compile_native, ffi_source, generated_stubs, uniffi_modules
 from ..compile.select import WheelPlan, plan
 from ..config.settings import Binding
 from ..fs import Member
@@ -32,8 +32,10 @@ def build_wheels(project: Project) -> list[Path]:
     return [build_wheel(project, item, project.wheel_dir) for item in plan(project)]
 
 
-def native_members(project: Project, item: WheelPlan, artifacts: list[Path]) -> list[Member]:
-    """cargo's artifacts (and cffi's glue) as members, named where they go in the wheel."""
+def native_members(project: Project, item: WheelPlan, artifacts: list[Path], *,
+                   with_stubs: bool = False) -> list[Member]:
+    """cargo's artifacts (and cffi's or uniffi's glue, and generated type stubs when asked)
+    as members, named where they go in the wheel."""
     return layout.native_members(
         project.binding.binding,
         layout=project.layout,
@@ -43,6 +45,8 @@ def native_members(project: Project, item: WheelPlan, artifacts: list[Path]) -> 
         abi3=item.abi3,
         platform=project.platform,
         ffi_source=ffi_source(project),
+        uniffi=uniffi_modules(project, artifacts),
+        stubs=generated_stubs(project, artifacts) if with_stubs else None,
     )
 
 
@@ -72,8 +76,16 @@ def parts(project: Project, natives: list[Member], *, editable: bool) -> Parts:
 def build_wheel(project: Project, item: WheelPlan, out_dir: Path, *, editable: bool = False,
                 compress: bool = True) -> Path:
     """Compile, collect, audit and write one wheel; an unchanged wheel is reused."""
-    artifacts = compile_native(project, item)
-    split = parts(project, native_members(project, item, artifacts), editable=editable)
+    if project.settings.cargo.pgo and not editable:
+        from .pgo_build import profile_guided_artifacts
+
+        artifacts = profile_guided_artifacts(project, item, write_unaudited)
+    else:
+        if project.settings.cargo.pgo:
+            _process.log("skipping PGO: editable builds are not optimized with a profile")
+        artifacts = compile_native(project, item)
+    natives = native_members(project, item, artifacts, with_stubs=not editable)
+    split = parts(project, natives, editable=editable)
     stamp, key = _wheel_stamp(project, item, out_dir, split, editable=editable,
                               compress=compress)
     unchanged = stamp.reusable(key)
@@ -92,6 +104,13 @@ def build_wheel(project: Project, item: WheelPlan, out_dir: Path, *, editable: b
                               compress=compress)[1], path)
     _process.log(f"wrote {path}")
     return path
+
+
+def write_unaudited(project: Project, item: WheelPlan, artifacts: list[Path], out_dir: Path
+                    ) -> Path:
+    """A plain wheel of `artifacts` for this machine only (PGO's instrumented build)."""
+    packed = parts(project, native_members(project, item, artifacts), editable=False).packed
+    return write_wheel(project, out_dir, packed, [item.tag])
 
 
 def write_wheel(project: Project, out_dir: Path, members: Sequence[Member],
@@ -130,7 +149,7 @@ def _hint_gitignore(project: Project, generated: list[str]) -> None:
     layout_ = project.layout
     root = layout_.project_root.resolve()
     python_root = layout_.python_root.resolve()
-    if project.binding.binding is Binding.CFFI:
+    if project.binding.binding in (Binding.CFFI, Binding.UNIFFI):  # a generated package
         where = (python_root / layout_.native_package).relative_to(root).as_posix()
         _process.log(f"generated {where}/: add `/{where}/` to .gitignore")
         return

@@ -49,6 +49,7 @@ def _pip(venv: Path, wheelhouse: Path, *args: str | os.PathLike[str]) -> None:
         ("pyo3-mixed", "import pyo3_mixed; print(pyo3_mixed.double(pyo3_mixed.get_21()))"),
         ("cffi-pure", "import cffi_pure; print(cffi_pure.lib.add(40, 2))"),
         ("cffi-mixed", "import cffi_mixed; print(int(cffi_mixed.area(6, 7)))"),
+        ("uniffi-pure", "import uniffi_pure; print(uniffi_pure.add(40, 2))"),
         ("workspace-path-dep/python-ext",
          "import workspace_path_dep as m; print(m.sum_of_squares([1, 4, 5]))"),
     ],

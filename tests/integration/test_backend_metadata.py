@@ -25,6 +25,8 @@ VALUES: dict[str, str] = {
     "cargo-extra-args": "--locked",
     "rustc-extra-args": "-C debug-assertions=off",
     "zig": "false",
+    "pgo": "false",  # tests/integration/test_pgo.py builds with pgo=true
+    "pgo-command": "python -c 'import pyo3_pure'",
     "bindings": "pyo3",
     "module-name": "pyo3_pure",
     "python-source": "python",

@@ -90,7 +90,7 @@ def test_forced_cpython_binding(load_crate: Callable[[str], Crate]) -> None:
 def test_unknown_forced_binding_lists_choices(load_crate: Callable[[str], Crate]) -> None:
     with pytest.raises(ConfigError) as info:
         bindings.detect(load_crate("pyo3-pure"), "nonsense")
-    expected = "unknown binding `nonsense` (use one of bin, cffi, pyo3, rust-cpython)"
+    expected = "unknown binding `nonsense` (use one of bin, cffi, pyo3, rust-cpython, uniffi)"
     assert str(info.value) == expected
 
 
@@ -143,7 +143,7 @@ def test_lib_without_binding_dependency_is_explained(load_crate: Callable[[str],
     )
     with pytest.raises(ConfigError) as info:
         bindings.detect(crate, None)
-    assert "depends on neither pyo3 nor cpython" in str(info.value)
+    assert "depends on none of pyo3, cpython and uniffi" in str(info.value)
     assert "-b bin" in str(info.value)
     assert "\n" not in str(info.value)
 
@@ -229,9 +229,22 @@ PYO3_ABI3 = dataclasses.replace(PYO3, abi3=(3, 9))
             PYO3_ABI3, "cpython", (3, 8), False,
             "pyo3 0.30.1 supports cpython 3.9 to 3.15; this one is older than 3.9",
         ),
+        # free-threaded CPython, PyPy and GraalPy get version-specific modules from an abi3
+        # crate: the range is theirs, not the stable ABI's
+        (PYO3_ABI3, "cpython", (3, 14), True, None),
         (
-            PYO3_ABI3, "cpython", (3, 14), True,
-            "the stable ABI (abi3) is not available on free-threaded builds",
+            PYO3_ABI3, "cpython", (3, 13), True,
+            "pyo3 0.30.1 supports free-threaded CPython from 3.14",
+        ),
+        (
+            PYO3_ABI3, "pypy", (3, 16), False,
+            "pyo3 0.30.1 supports pypy 3.11 to 3.15; this one is newer than 3.15",
+        ),
+        (
+            dataclasses.replace(PYO3, free_threaded_minimum=None, free_threaded_unsupported=True),
+            "cpython", (3, 14), True,
+            "pyo3 0.30.1 does not support free-threaded CPython (pyo3 0.23 is the first that "
+            "does)",
         ),
         (
             PYO3, "cpython", (3, 13), True,

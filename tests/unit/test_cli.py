@@ -100,7 +100,8 @@ def test_unknown_binding(
     assert main(["build", "-b", "nonsense"]) != 0
     line = _one_error_line(capsys)
     assert line == (
-        "pyo3-pack: error: unknown binding `nonsense` (use one of bin, cffi, pyo3, rust-cpython)"
+        "pyo3-pack: error: unknown binding `nonsense` (use one of bin, cffi, pyo3, rust-cpython, "
+        "uniffi)"
     )
     assert _files(crate) == before
 

@@ -30,7 +30,7 @@ from setuptools_pyo3pack.project.metadata import CoreMetadata, PackageMetadata
         ({"zzz": 1}, "RustCrate() got an unknown option `zzz`; known: path, module, binding, "
                      "features, profile"),
         ({"binding": "pyo4"}, "RustCrate binding 'pyo4' is not one of bin, cffi, cpython, pyo3, "
-                              "rust-cpython"),
+                              "rust-cpython, uniffi"),
         ({"module": "pkg.2native"}, "RustCrate module 'pkg.2native' is not a dotted Python "
                                     "module name"),
         ({"features": ["ok", ""]}, "RustCrate features must be feature names, not ['ok', '']"),

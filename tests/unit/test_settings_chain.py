@@ -73,7 +73,7 @@ def test_where_each_value_came_from() -> None:
         ({"features": [1]}, f"`features` in {WHERE} must be a list of strings, not list"),
         ({"profile": 3}, f"`profile` in {WHERE} must be a string, not integer"),
         ({"bindings": "pyo4"}, f"unknown binding `pyo4` in {WHERE} (use one of bin, cffi, pyo3, "
-                               "rust-cpython)"),
+                               "rust-cpython, uniffi)"),
         ({"auditwheel": "fix"}, f"unknown auditwheel mode `fix` in {WHERE} (use one of check, "
                                 "repair, skip, warn)"),
     ],

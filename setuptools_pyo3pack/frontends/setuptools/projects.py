@@ -133,7 +133,7 @@ def _only_bins(project: Project, crate: CrateSpec) -> Project:
 def planned_members(build: CrateBuild) -> list[Member]:
     """The files the crate will add, named before cargo runs (sources are placeholders)."""
     project = build.project
-    if build.binding is Binding.CFFI:
+    if build.binding in (Binding.CFFI, Binding.UNIFFI):
         return []  # the library's file name is only known from cargo's answer
     if build.binding is Binding.BIN:
         artifacts = [Path(target.name) for target in project.crate.bins]
