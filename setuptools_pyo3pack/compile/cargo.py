@@ -60,7 +60,9 @@ def invocation(
     if rustc_args:
         argv += ["--", *rustc_args]
     env: dict[str, str] = {}
-    if interpreter is not None:
+    if interpreter is not None and interpreter.recorded:
+        env = cross_environment(interpreter)
+    elif interpreter is not None:
         python = interpreter.build_executable
         env = {
             "PYO3_PYTHON": python,
@@ -71,6 +73,20 @@ def invocation(
     what = f"bin `{bin_name}`" if bin_name else f"`{crate.name}`"
     for_whom = f" for {interpreter.pretty_name}" if interpreter else ""
     return CargoInvocation(tuple(argv), env, f"{what}{for_whom}")
+
+
+def cross_environment(interpreter: Interpreter) -> dict[str, str]:
+    """pyo3's variables for an interpreter that cannot run here (a cross build): its version
+    and implementation, from which pyo3 derives the rest (on Windows, the DLL to link)."""
+    major, minor = interpreter.minor_version
+    implementation = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalPy"}
+    return {
+        "PYO3_CROSS_PYTHON_VERSION": f"{major}.{minor}{'t' if interpreter.free_threaded else ''}",
+        "PYO3_CROSS_PYTHON_IMPLEMENTATION": implementation.get(interpreter.implementation,
+                                                               interpreter.implementation),
+        "PYO3_BUILD_EXTENSION_MODULE": "1",
+        "PYO3_ENVIRONMENT_SIGNATURE": f"{interpreter.abi_key}-{interpreter.abiflags}",
+    }
 
 
 def run(call: CargoInvocation, crate: Crate) -> list[Path]:

@@ -2,32 +2,109 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
-from ..config.settings import Binding
+from ..config.settings import Binding, Settings
+from ..errors import CommandError
+from ..platforms.base import Platform
+from ..platforms.registry import platform_for
 from ..project.project import Project
 from . import cargo, cffi_glue, native_checks
 from .select import WheelPlan
 
 
 def compile_native(project: Project, item: WheelPlan) -> list[Path]:
-    """Run cargo: one call for the library, or one per binary. Returns the artifacts."""
+    """Run cargo: one call for the library, or one per binary; for universal2, once per
+    machine, with each pair of files merged. Returns the artifacts."""
     crate = project.crate
     target_dir = cargo.target_dir_for(crate, item.interpreter, item.abi3)
-    targets: list[str | None] = [None]
-    if project.binding.binding is Binding.BIN:
-        targets = [b.name for b in crate.bins]
+    triples = project.platform.target.cargo_triples
+    if triples:
+        from .rust_target import ensure_targets
+
+        ensure_targets(triples, crate.root)
+    builds = [_compile_for(project, item, triple, target_dir) for triple in triples or (None,)]
+    if len(builds) == 1:
+        return builds[0]
+    from . import universal2
+
+    merged = []
+    for thin in zip(*(sorted(build, key=lambda p: p.name) for build in builds)):
+        folder = target_dir / str(project.platform.target.triple) / thin[0].parent.name
+        merged.append(universal2.merge(thin, folder / thin[0].name))
+    return merged
+
+
+def _compile_for(project: Project, item: WheelPlan, triple: str | None, target_dir: Path
+                 ) -> list[Path]:
+    """The cargo calls of one target triple (None: this machine, no --target)."""
+    crate, settings = project.crate, project.settings
+    binding = project.binding.binding
+    platform = platform_for(triple) if triple else project.platform
+    library = binding is not Binding.BIN
+    if triple:
+        from .linkers import check_linker
+
+        check_linker(platform, triple, library=library, zig=settings.cargo.zig,
+                     crate_root=crate.root, cargo_args=settings.cargo.cargo_extra_args)
+    settings = _settings_for(settings, triple, platform, extension=binding.needs_interpreter)
+    environment = platform.build_environment(os.environ)
+    if library:
+        environment.update(rustflags_environment(triple, platform.library_rustflags(),
+                                                 os.environ))
+    targets: list[str | None] = [b.name for b in crate.bins] if not library else [None]
     artifacts: list[Path] = []
     for bin_name in targets:
-        call = cargo.invocation(crate, project.settings, bin_name=bin_name,
+        call = cargo.invocation(crate, settings, bin_name=bin_name,
                                 interpreter=item.interpreter, target_dir=target_dir)
-        if project.settings.cargo.zig:
+        call = replace(call, env={**call.env, **environment})
+        if settings.cargo.zig:
             from . import zig
 
-            call = zig.zigbuild(call, project.settings.audit.compatibility)
-        artifacts += cargo.run(call, crate)
+            call = zig.zigbuild(call, settings.audit.compatibility)
+        artifacts += _run(call, project, platform)
     return artifacts
+
+
+def _settings_for(settings: Settings, triple: str | None, platform: Platform, *,
+                  extension: bool) -> Settings:
+    """The settings of one cargo build: its triple, and the platform's link arguments for
+    extension modules ahead of the user's rustc arguments."""
+    cargo_settings = settings.cargo
+    link_args = platform.extension_link_args() if extension else ()
+    cargo_settings = replace(cargo_settings, target=triple or cargo_settings.target,
+                             rustc_extra_args=(*link_args, *cargo_settings.rustc_extra_args))
+    return replace(settings, cargo=cargo_settings)
+
+
+def rustflags_environment(triple: str | None, flags: tuple[str, ...],
+                          environ: Mapping[str, str]) -> dict[str, str]:
+    """`flags` added for every crate of the build, in the one variable cargo will read: the
+    user's RUSTFLAGS (which hides every other source) if set, else the target's own."""
+    if not flags:
+        return {}
+    if "CARGO_ENCODED_RUSTFLAGS" in environ:
+        old = environ["CARGO_ENCODED_RUSTFLAGS"]
+        return {"CARGO_ENCODED_RUSTFLAGS": "\x1f".join([*([old] if old else []), *flags])}
+    name = "RUSTFLAGS"
+    if name not in environ and triple:
+        name = f"CARGO_TARGET_{triple.upper().replace('-', '_').replace('.', '_')}_RUSTFLAGS"
+    return {name: " ".join([*environ.get(name, "").split(), *flags])}
+
+
+def _run(call: cargo.CargoInvocation, project: Project, platform: Platform) -> list[Path]:
+    try:
+        return cargo.run(call, project.crate)
+    except CommandError as exc:
+        extra = platform.link_hint() if platform.target.triple else None
+        if extra is None:
+            raise
+        raise CommandError(exc.message, hint=f"{exc.hint}; {extra}" if exc.hint else extra,
+                           output_tail=exc.output_tail) from None
 
 
 def check_artifacts(project: Project, artifacts: list[Path]) -> None:

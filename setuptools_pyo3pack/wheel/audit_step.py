@@ -12,12 +12,17 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config.settings import AuditMode, AuditSettings
 from ..fs import Member
+from ..platforms.base import BinaryFormat
 from ..platforms.tags import WheelTag
 from ..project.project import Project
 from .rewrite import rewrite_wheel
+
+if TYPE_CHECKING:
+    from ..audit.compat import Compatibility
 
 _LINUX = "linux_"
 
@@ -30,28 +35,54 @@ def audit_mode(settings: AuditSettings) -> AuditMode:
 
 
 def audit_members(settings: AuditSettings, platform: str, members: Sequence[Member],
-                  artifacts: Sequence[Path], dist_name: str, workdir: Path
-                  ) -> tuple[str, list[Member]]:
-    """The platform tag for these members and the members to write (patched, grafted)."""
+                  artifacts: Sequence[Path], dist_name: str, workdir: Path, *,
+                  libc: str | None = None) -> tuple[str, list[Member]]:
+    """The platform tag for these members and the members to write (patched, grafted).
+    `libc` is the target's C library (`musl`, `glibc`), when the build knows it."""
     if not platform.startswith(_LINUX):
         return platform, list(members)
     from ..audit.compat import parse_compatibility  # the audit loads only for Linux wheels
     from ..audit.repair import audit_native
 
     wanted = settings.compatibility
+    requested = parse_compatibility(wanted) if wanted else None
+    arch = platform[len(_LINUX):]
+    if requested is None and libc == "musl" and audit_mode(settings) is not AuditMode.SKIP:
+        requested = _musllinux(arch)
     outcome = audit_native(
-        members, list(artifacts), mode=audit_mode(settings),
-        requested=parse_compatibility(wanted) if wanted else None,
-        dist_name=dist_name, arch=platform[len(_LINUX):], workdir=workdir,
+        members, list(artifacts), mode=audit_mode(settings), requested=requested,
+        dist_name=dist_name, arch=arch, workdir=workdir,
     )
     return outcome.platform_tag, list(outcome.members)
 
 
+def _musllinux(arch: str) -> Compatibility | None:
+    """A musl target's policy, checked: a static musl program shows no C library at all, so
+    the target says what the files cannot (musl's version is not in them: the newest)."""
+    from ..audit.compat import Compatibility
+    from ..audit.elf import Libc
+    from ..audit.policy import load_policies
+
+    policies = load_policies(Libc.MUSL, arch)
+    return Compatibility(policies[-1].name) if policies else None
+
+
 def audited(project: Project, tag: WheelTag, members: list[Member], artifacts: list[Path],
             workdir: Path) -> tuple[WheelTag, list[Member]]:
-    """The manylinux/musllinux tag of a `linux_<arch>` wheel, grafting libraries if needed."""
+    """The manylinux/musllinux tag of a `linux_<arch>` wheel, grafting libraries if needed;
+    macOS and Windows wheels get their binaries checked (and macOS its tag from them)."""
+    if project.platform.binary_format is not BinaryFormat.ELF:
+        if audit_mode(project.settings.audit) is AuditMode.SKIP:
+            return tag, members
+        from ..audit.binaries import checked_platform_tag
+
+        wanted = set(artifacts)
+        files = [(m.archive_name, m.source) for m in members if m.source in wanted]
+        platform = checked_platform_tag(project.platform, [(n, s) for n, s in files if s])
+        return dataclasses.replace(tag, platform=platform), members
     platform, members = audit_members(project.settings.audit, tag.platform, members,
-                                      artifacts, project.name, workdir)
+                                      artifacts, project.name, workdir,
+                                      libc=project.platform.target.libc)
     return dataclasses.replace(tag, platform=platform), members
 
 

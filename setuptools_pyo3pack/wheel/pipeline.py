@@ -17,6 +17,7 @@ from ..compile import freshness
 from ..compile.native import check_artifacts, compile_native, ffi_source
 from ..compile.select import WheelPlan, plan
 from ..config.settings import Binding
+from ..errors import ConfigError
 from ..fs import Member
 from ..platforms.tags import WheelTag, normalize_dist_name, wheel_filename
 from ..project import python_sources
@@ -72,6 +73,10 @@ def parts(project: Project, natives: list[Member], *, editable: bool) -> Parts:
 def build_wheel(project: Project, item: WheelPlan, out_dir: Path, *, editable: bool = False,
                 compress: bool = True) -> Path:
     """Compile, collect, audit and write one wheel; an unchanged wheel is reused."""
+    if editable and project.platform.cross:
+        raise ConfigError(f"an editable install runs here, so it cannot be built for "
+                          f"`{project.platform.target.description}`",
+                          hint="build a wheel with --target, or install without it")
     artifacts = compile_native(project, item)
     split = parts(project, native_members(project, item, artifacts), editable=editable)
     stamp, key = _wheel_stamp(project, item, out_dir, split, editable=editable,
