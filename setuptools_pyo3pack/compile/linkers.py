@@ -17,7 +17,6 @@ from typing import Any
 from ..errors import ConfigError
 from ..platforms.base import Platform
 from ..platforms.target import Target
-from .zig import ZIG_HINT
 
 
 def linker_variable(triple: str) -> str:
@@ -81,5 +80,5 @@ def check_linker(platform: Platform, triple: str, *, library: bool, zig: bool,
     sdk = " and SDKROOT to a MacOSX.sdk" if "SDKROOT" in problem else ""
     raise ConfigError(
         f"cannot link for `{triple}` here: {problem}",
-        hint=f"pass --zig to link with zig ({ZIG_HINT}), or set {linker_variable(triple)} "
-        f"to a linker for it{sdk}")
+        hint=f"pass --zig to link with zig, or set {linker_variable(triple)} to a linker "
+        f"for it{sdk}; zig comes with pip install 'setuptools-pyo3pack[zig]'")

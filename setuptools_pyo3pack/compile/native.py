@@ -51,6 +51,8 @@ def _compile_for(project: Project, item: WheelPlan, triple: str | None, target_d
 
         check_linker(platform, triple, library=library, zig=settings.cargo.zig,
                      crate_root=crate.root, cargo_args=settings.cargo.cargo_extra_args)
+    if item.interpreter is not None and item.interpreter.recorded:
+        _check_pyo3_linking(project, platform)
     settings = _settings_for(settings, triple, platform, extension=binding.needs_interpreter)
     environment = platform.build_environment(os.environ)
     if library:
@@ -68,6 +70,23 @@ def _compile_for(project: Project, item: WheelPlan, triple: str | None, target_d
             call = zig.zigbuild(call, settings.audit.compatibility)
         artifacts += _run(call, project, platform)
     return artifacts
+
+
+def _check_pyo3_linking(project: Project, platform: Platform) -> None:
+    """A cross-built pyo3 module must be able to link against Python on the target."""
+    from ..errors import ConfigError
+
+    choice = project.binding
+    if choice.binding is not Binding.PYO3 or not choice.crate_version:
+        return
+    version = tuple(int(p) for p in choice.crate_version.split("-")[0].split(".")[:3]
+                    if p.isdigit())
+    dependencies = project.crate.dependencies
+    features = frozenset(feature for name in ("pyo3", "pyo3-ffi")
+                         if (dep := dependencies.get(name)) for feature in dep.features)
+    problem = platform.pyo3_link_problem(version, features, zig=project.settings.cargo.zig)
+    if problem:
+        raise ConfigError(f"cannot build for {platform.target.description}: {problem}")
 
 
 def _settings_for(settings: Settings, triple: str | None, platform: Platform, *,

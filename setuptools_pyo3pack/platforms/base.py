@@ -84,6 +84,12 @@ class Platform(abc.ABC):
         return (f"this machine's C compiler links {host.os} {host.arch} programs, not "
                 f"{self.target.os} {self.target.arch}")
 
+    def pyo3_link_problem(self, version: tuple[int, ...], features: frozenset[str], *,
+                          zig: bool) -> str | None:
+        """Why pyo3 `version` (with `features`) cannot link an extension for this target
+        from here, or None."""
+        return None
+
     def link_hint(self) -> str | None:
         """What to try when linking for this target failed, beyond cargo's own message."""
         return None

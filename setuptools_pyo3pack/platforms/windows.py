@@ -14,6 +14,8 @@ from . import conda
 from .base import BinaryFormat, Platform
 from .target import Architecture, Target
 
+#: the first pyo3 that links Python's DLL as raw-dylib, without an import library
+RAW_DYLIB_PYO3 = (0, 29)
 #: The machine part of Windows platform tags (and of `sysconfig.get_platform()`).
 TAG_ARCH = {Architecture.X86_64: "win_amd64", Architecture.I686: "win32",
             Architecture.AARCH64: "win_arm64"}
@@ -49,6 +51,24 @@ class WindowsPlatform(Platform):
             return f"the MinGW-w64 linker `{gcc}` is not on PATH"
         return "linking for MSVC needs Microsoft's linker and libraries, which are not here " \
                "(target x86_64-pc-windows-gnu instead)"
+
+    def pyo3_link_problem(self, version: tuple[int, ...], features: frozenset[str], *,
+                          zig: bool) -> str | None:
+        # pyo3 0.29 declares python3.dll / python3XY.dll as raw-dylib and needs no import
+        # library; before, a cross build needs one, made by the generate-import-lib feature
+        # (a `.dll.a` file, which MinGW's ld finds and zig does not)
+        if version >= RAW_DYLIB_PYO3:
+            return None
+        shown = ".".join(map(str, version))
+        if zig:
+            return (f"pyo3 {shown} links Windows modules against an import library, which zig "
+                    "cannot use: update pyo3 to 0.29 or later, or link with MinGW-w64 "
+                    "(x86_64-w64-mingw32-gcc) instead of --zig")
+        if "generate-import-lib" not in features:
+            return (f"pyo3 {shown} needs its generate-import-lib feature to link Windows "
+                    "modules from here: pass -F pyo3/generate-import-lib, or update pyo3 to "
+                    "0.29 or later")
+        return None
 
     def interpreter_candidates(self, environ: Mapping[str, str]) -> list[str]:
         """What the `py` launcher knows (`py -0p`: the PEP 514 registry), then conda's."""

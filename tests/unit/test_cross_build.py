@@ -311,3 +311,20 @@ def test_editable_builds_and_develop_stay_on_this_machine(
     with pytest.raises(ConfigError, match="cannot build for `x86_64-pc-windows-gnu`"):
         develop(config, tmp_path / "venv", make_interpreter())
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("version", "features", "zig", "problem"),
+    [((0, 30, 1), frozenset(), True, None),
+     ((0, 29, 0), frozenset(), False, None),
+     ((0, 22, 6), frozenset({"generate-import-lib"}), False, None),
+     ((0, 22, 6), frozenset(), False, "pass -F pyo3/generate-import-lib"),
+     ((0, 28, 3), frozenset({"generate-import-lib"}), True, "which zig cannot use")],
+)
+def test_old_pyo3_needs_an_import_library_for_windows(
+        version: tuple[int, ...], features: frozenset[str], zig: bool, problem: str | None
+) -> None:
+    found = platform_for("x86_64-pc-windows-gnu").pyo3_link_problem(version, features, zig=zig)
+    assert found is None if problem is None else problem in (found or "")
+    assert platform_for("aarch64-apple-darwin").pyo3_link_problem(version, features,
+                                                                  zig=zig) is None
