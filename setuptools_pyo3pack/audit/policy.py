@@ -74,11 +74,10 @@ def load_policies(libc: Libc, arch: str) -> tuple[Policy, ...]:
     for data in _policy_data(libc):
         if arch not in data["symbol_versions"]:
             continue
-        whitelist = frozenset(data["lib_whitelist"])
-        if libc is Libc.MUSL and arch in _MUSL_LIBC:
-            # musl's SONAME; `libc.so` stays allowed too: zig's musl links that name, and
-            # musl's loader answers to any `libc.*` name with itself
-            whitelist |= {_MUSL_LIBC[arch]}
+        whitelist = frozenset(
+            _MUSL_LIBC.get(arch, lib) if libc is Libc.MUSL and lib == "libc.so" else lib
+            for lib in data["lib_whitelist"]
+        )
         policies.append(
             Policy(
                 name=data["name"],

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ..errors import InterpreterError
+from ..errors import ConfigError, InterpreterError
 from ..fs import write_atomic
 from ..platforms.interpreter import Interpreter
 from ..platforms.registry import platform_for
@@ -207,7 +207,11 @@ def candidate_paths(search_path: str | None = None) -> list[str]:
             if not version_dir.is_symlink():  # pyenv-virtualenv links envs in here too
                 add(_executables(version_dir / "bin"))
     # what this system keeps elsewhere: the `py` launcher's list, conda environments
-    add(Path(p) for p in platform_for(None).interpreter_candidates(os.environ))
+    try:
+        elsewhere = platform_for(None).interpreter_candidates(os.environ)
+    except ConfigError:  # a system wheels are not built for here: PATH and pyenv only
+        elsewhere = []
+    add(Path(p) for p in elsewhere)
     return found
 
 

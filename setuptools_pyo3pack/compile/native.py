@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..config.settings import Binding, Settings
-from ..errors import CommandError
+from ..errors import CommandError, ConfigError
 from ..platforms.base import Platform
 from ..platforms.registry import platform_for
 from ..project.project import Project
@@ -32,8 +32,12 @@ def compile_native(project: Project, item: WheelPlan) -> list[Path]:
         return builds[0]
     from . import universal2
 
+    pairs = [sorted(build, key=lambda p: p.name) for build in builds]
+    if len({tuple(p.name for p in files) for files in pairs}) != 1:
+        raise CommandError("the two builds of universal2 made different files: "
+                           + " / ".join(", ".join(p.name for p in files) for files in pairs))
     merged = []
-    for thin in zip(*(sorted(build, key=lambda p: p.name) for build in builds)):
+    for thin in zip(*pairs):
         folder = target_dir / str(project.platform.target.triple) / thin[0].parent.name
         merged.append(universal2.merge(thin, folder / thin[0].name))
     return merged
@@ -74,8 +78,6 @@ def _compile_for(project: Project, item: WheelPlan, triple: str | None, target_d
 
 def _check_pyo3_linking(project: Project, platform: Platform) -> None:
     """A cross-built pyo3 module must be able to link against Python on the target."""
-    from ..errors import ConfigError
-
     choice = project.binding
     if choice.binding is not Binding.PYO3 or not choice.crate_version:
         return

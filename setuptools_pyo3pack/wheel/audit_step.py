@@ -12,7 +12,6 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..config.settings import AuditMode, AuditSettings
 from ..fs import Member
@@ -20,9 +19,6 @@ from ..platforms.base import BinaryFormat
 from ..platforms.tags import WheelTag
 from ..project.project import Project
 from .rewrite import rewrite_wheel
-
-if TYPE_CHECKING:
-    from ..audit.compat import Compatibility
 
 _LINUX = "linux_"
 
@@ -47,24 +43,16 @@ def audit_members(settings: AuditSettings, platform: str, members: Sequence[Memb
     wanted = settings.compatibility
     requested = parse_compatibility(wanted) if wanted else None
     arch = platform[len(_LINUX):]
-    if requested is None and libc == "musl" and audit_mode(settings) is not AuditMode.SKIP:
-        requested = _musllinux(arch)
+    if libc == "musl" and audit_mode(settings) is not AuditMode.SKIP:  # see wheel/musl.py
+        from .musl import musllinux, named_musl_libc
+
+        requested = requested or musllinux(arch)
+        members, artifacts = named_musl_libc(members, artifacts, arch, workdir)
     outcome = audit_native(
         members, list(artifacts), mode=audit_mode(settings), requested=requested,
         dist_name=dist_name, arch=arch, workdir=workdir,
     )
     return outcome.platform_tag, list(outcome.members)
-
-
-def _musllinux(arch: str) -> Compatibility | None:
-    """A musl target's policy, checked: a static musl program shows no C library at all, so
-    the target says what the files cannot (musl's version is not in them: the newest)."""
-    from ..audit.compat import Compatibility
-    from ..audit.elf import Libc
-    from ..audit.policy import load_policies
-
-    policies = load_policies(Libc.MUSL, arch)
-    return Compatibility(policies[-1].name) if policies else None
 
 
 def audited(project: Project, tag: WheelTag, members: list[Member], artifacts: list[Path],

@@ -10,6 +10,7 @@ extra. Builds share the session's cargo target folder: pyo3 compiles once per ta
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import stat
@@ -134,6 +135,15 @@ def elf(path: Path) -> tuple[str, str | None, list[str]]:
     return file["e_machine"], interpreter, needed
 
 
+def check_linux_wheel(wheel: Path, target: str) -> None:
+    """auditwheel reads the same policy from the Linux wheels."""
+    if target not in (MUSL, AARCH64):
+        return
+    result = subprocess.run([sys.executable, "-m", "auditwheel", "show", "--json", str(wheel)],
+                            capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout)["overall_tag"] == PLATFORM[target].split(".")[0]
+
+
 def check_extension(path: Path, target: str, *, abi3: bool, init: str) -> None:
     if target == WINDOWS:
         check_pe(path, dll=True, python_dll="python3.dll" if abi3 else "python312.dll",
@@ -144,7 +154,9 @@ def check_extension(path: Path, target: str, *, abi3: bool, init: str) -> None:
         machine, interpreter, needed = elf(path)
         assert machine == ("EM_X86_64" if target == MUSL else "EM_AARCH64")
         assert interpreter is None
-        assert ("libc.so" if target == MUSL else "libc.so.6") in needed
+        # zig links musl's C library as `libc.so`: the wheel's copy names musl's SONAME
+        assert ("libc.musl-x86_64.so.1" if target == MUSL else "libc.so.6") in needed
+        assert "libc.so" not in needed
         assert not [n for n in needed if n.startswith("libpython")]
 
 
@@ -161,6 +173,7 @@ def test_pyo3_abi3_crate(target: str, tmp_path: Path) -> None:
             "pyo3_abi3-0.3.0.dist-info/WHEEL", "pyo3_abi3-0.3.0.dist-info/RECORD"]
         check_extension(extracted(archive, module, tmp_path / "x"), target, abi3=True,
                         init="PyInit_pyo3_abi3")
+    check_linux_wheel(wheel, target)
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -176,6 +189,7 @@ def test_pyo3_per_version_crate(target: str, tmp_path: Path) -> None:
             f"{dist_info}/entry_points.txt", f"{dist_info}/RECORD"]
         check_extension(extracted(archive, module, tmp_path / "x"), target, abi3=False,
                         init="PyInit_pyo3_pure")
+    check_linux_wheel(wheel, target)
 
 
 def run_linux_program(path: Path, target: str) -> str:
@@ -213,6 +227,7 @@ def test_bin_crate(target: str, tmp_path: Path) -> None:
         else:
             assert (machine, interpreter) == ("EM_AARCH64", "/lib/ld-linux-aarch64.so.1")
         assert run_linux_program(path, target) == HELLO
+        check_linux_wheel(wheel, target)
 
 
 def test_pep517_backend_cross_builds_with_config_settings(tmp_path: Path) -> None:

@@ -328,3 +328,9 @@ def test_old_pyo3_needs_an_import_library_for_windows(
     assert found is None if problem is None else problem in (found or "")
     assert platform_for("aarch64-apple-darwin").pyo3_link_problem(version, features,
                                                                   zig=zig) is None
+
+
+def test_i686_linux_is_left_to_gcc_multilib(tmp_path: Path) -> None:
+    _check("i686-unknown-linux-gnu", tmp_path, {})
+    with pytest.raises(ConfigError, match="i686"):
+        _check("i686-unknown-linux-musl", tmp_path, {})

@@ -240,3 +240,55 @@ def test_recorded_data_ships_with_the_package() -> None:
     for triple in TRIPLES:
         assert recorded.data_file(Target.from_triple(triple)).name in files
     assert "sysconfig/*.json" in (Path(__file__).parents[2] / "setup.cfg").read_text()
+
+
+@pytest.mark.parametrize(
+    ("triple", "artifacts", "library"),
+    [("x86_64-pc-windows-gnu", ["cffi_pure.dll", "libcffi_pure.dll.a"], "cffi_pure.dll"),
+     ("x86_64-pc-windows-msvc", ["cffi_pure.dll", "cffi_pure.dll.lib", "cffi_pure.pdb"],
+      "cffi_pure.dll"),
+     ("aarch64-apple-darwin", ["libcffi_pure.dylib", "libcffi_pure.rlib"], "libcffi_pure.dylib")],
+)
+def test_cffi_library_of_each_platform(tmp_path: Path, triple: str, artifacts: list[str],
+                                       library: str) -> None:
+    from setuptools_pyo3pack.config.settings import Binding
+    from setuptools_pyo3pack.project.layout import PythonLayout
+    from setuptools_pyo3pack.wheel import layout
+
+    members = layout.native_members(
+        Binding.CFFI,
+        layout=PythonLayout(project_root=tmp_path, python_root=tmp_path,
+                            module_name="cffi_pure", mixed=False),
+        data_dir="cffi_pure-0.1.0.data", artifacts=[tmp_path / a for a in artifacts],
+        interpreter=None, abi3=False, platform=platform_for(triple), ffi_source="# ffi\n")
+    names = sorted(m.archive_name for m in members)
+    assert names == sorted(["cffi_pure/__init__.py", "cffi_pure/ffi.py",
+                            f"cffi_pure/{library}"])
+    loader = next(m for m in members if m.archive_name.endswith("__init__.py"))
+    assert f'"{library}"' in str(loader.data)
+
+
+def test_windows_binaries_go_to_scripts_as_exe(tmp_path: Path) -> None:
+    from setuptools_pyo3pack.config.settings import Binding
+    from setuptools_pyo3pack.project.layout import PythonLayout
+    from setuptools_pyo3pack.wheel import layout
+
+    members = layout.native_members(
+        Binding.BIN,
+        layout=PythonLayout(project_root=tmp_path, python_root=tmp_path, module_name="tool",
+                            mixed=False),
+        data_dir="tool-1.0.data", artifacts=[tmp_path / "tool.exe"], interpreter=None,
+        abi3=False, platform=platform_for("x86_64-pc-windows-gnu"))
+    assert [m.archive_name for m in members] == ["tool-1.0.data/scripts/tool.exe"]
+
+
+@pytest.mark.parametrize(
+    ("arch", "soname"),
+    [("x86_64", "libc.musl-x86_64.so.1"), ("i686", "libc.musl-x86.so.1"),
+     ("armv7l", "libc.musl-armv7.so.1"), ("aarch64", "libc.musl-aarch64.so.1"),
+     ("universal2", None), ("sparc", None)],
+)
+def test_musl_sonames(arch: str, soname: str | None) -> None:
+    from setuptools_pyo3pack.platforms.linux import musl_libc_soname
+
+    assert musl_libc_soname(arch) == soname
