@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +60,9 @@ def invocation(
     if rustc_args:
         argv += ["--", *rustc_args]
     env: dict[str, str] = {}
-    if interpreter is not None:
+    if interpreter is not None and interpreter.recorded:
+        env = cross_environment(interpreter)
+    elif interpreter is not None:
         python = interpreter.build_executable
         env = {
             "PYO3_PYTHON": python,
@@ -69,33 +70,23 @@ def invocation(
             "PYO3_BUILD_EXTENSION_MODULE": "1",
             "PYO3_ENVIRONMENT_SIGNATURE": f"{interpreter.abi_key}-{interpreter.abiflags}",
         }
-    env.update(musl_cdylib_env(cargo.target, bin_name, rustc_args, _process.environ()))
     what = f"bin `{bin_name}`" if bin_name else f"`{crate.name}`"
     for_whom = f" for {interpreter.pretty_name}" if interpreter else ""
     return CargoInvocation(tuple(argv), env, f"{what}{for_whom}")
 
 
-def musl_cdylib_env(
-    target: str | None, bin_name: str | None, rustc_args: list[str], environ: Mapping[str, str]
-) -> dict[str, str]:
-    """rustc links musl statically by default, and then cargo refuses to make a cdylib: a
-    library for a musl target links musl's libc.so instead (binaries stay static).
-
-    cargo checks crate types with the target's rustflags, so the flag goes there: into
-    RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS when the user set one (cargo then ignores the rest),
-    else into `CARGO_TARGET_<TRIPLE>_RUSTFLAGS`."""
-    if not target or "musl" not in target or bin_name is not None:
-        return {}
-    variable = "CARGO_TARGET_" + re.sub(r"[^A-Za-z0-9]", "_", target).upper() + "_RUSTFLAGS"
-    for name in ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", variable):
-        if environ.get(name) or name == variable:
-            old = environ.get(name, "")
-            if "crt-static" in old or any("crt-static" in arg for arg in rustc_args):
-                return {}  # the user chose
-            separator = "\x1f" if name == "CARGO_ENCODED_RUSTFLAGS" else " "
-            flags = separator.join(["-C", "target-feature=-crt-static"])
-            return {name: f"{old}{separator}{flags}" if old else flags}
-    return {}
+def cross_environment(interpreter: Interpreter) -> dict[str, str]:
+    """pyo3's variables for an interpreter that cannot run here (a cross build): its version
+    and implementation, from which pyo3 derives the rest (on Windows, the DLL to link)."""
+    major, minor = interpreter.minor_version
+    implementation = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalPy"}
+    return {
+        "PYO3_CROSS_PYTHON_VERSION": f"{major}.{minor}{'t' if interpreter.free_threaded else ''}",
+        "PYO3_CROSS_PYTHON_IMPLEMENTATION": implementation.get(interpreter.implementation,
+                                                               interpreter.implementation),
+        "PYO3_BUILD_EXTENSION_MODULE": "1",
+        "PYO3_ENVIRONMENT_SIGNATURE": f"{interpreter.abi_key}-{interpreter.abiflags}",
+    }
 
 
 def run(call: CargoInvocation, crate: Crate) -> list[Path]:

@@ -13,9 +13,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ..errors import InterpreterError
+from ..errors import ConfigError, InterpreterError
 from ..fs import write_atomic
 from ..platforms.interpreter import Interpreter
+from ..platforms.registry import platform_for
 
 # Runs inside the probed interpreter: keep it valid Python 2.7 so that old interpreters
 # are reported with their version instead of a syntax error.
@@ -206,6 +207,12 @@ def candidate_paths(search_path: str | None = None) -> list[str]:
         for version_dir in sorted(versions.iterdir()):
             if not version_dir.is_symlink():  # pyenv-virtualenv links envs in here too
                 add(_executables(version_dir / "bin"))
+    # what this system keeps elsewhere: the `py` launcher's list, conda environments
+    try:
+        elsewhere = platform_for(None).interpreter_candidates(os.environ)
+    except ConfigError:  # a system wheels are not built for here: PATH and pyenv only
+        elsewhere = []
+    add(Path(p) for p in elsewhere)
     return found
 
 

@@ -2,38 +2,84 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from .. import _process
 from ..config.settings import Binding
+from ..errors import CommandError
+from ..platforms.registry import platform_for
 from ..project.project import Project
 from . import cargo, cffi_glue, pgo, stubs, uniffi
 from .select import WheelPlan
+from .target_build import check_pyo3_linking, run, rustflags_environment, settings_for
 
 
 def compile_native(project: Project, item: WheelPlan, phase: pgo.Phase | None = None
                    ) -> list[Path]:
-    """Run cargo: one call for the library, or one per binary (a PGO `phase` adds its flags
-    and builds in a folder of its own). Returns the artifacts."""
+    """Run cargo: one call for the library, or one per binary; for universal2, once per
+    machine, with each pair of files merged (a PGO `phase` adds its flags and builds in a
+    folder of its own). Returns the artifacts."""
     crate = project.crate
     target_dir = cargo.target_dir_for(crate, item.interpreter, item.abi3)
     if phase is not None:
         target_dir = phase.target_dir(project, item.interpreter, item.abi3)
-    targets: list[str | None] = [None]
-    if project.binding.binding is Binding.BIN:
-        targets = [b.name for b in crate.bins]
+    triples = project.platform.target.cargo_triples
+    if triples:
+        from .rust_target import ensure_targets
+
+        ensure_targets(triples, crate.root)
+    builds = [_compile_for(project, item, triple, target_dir, phase)
+              for triple in triples or (None,)]
+    if len(builds) == 1:
+        return builds[0]
+    from . import universal2
+
+    pairs = [sorted(build, key=lambda p: p.name) for build in builds]
+    if len({tuple(p.name for p in files) for files in pairs}) != 1:
+        raise CommandError("the two builds of universal2 made different files: "
+                           + " / ".join(", ".join(p.name for p in files) for files in pairs))
+    merged = []
+    for thin in zip(*pairs):
+        folder = target_dir / str(project.platform.target.triple) / thin[0].parent.name
+        merged.append(universal2.merge(thin, folder / thin[0].name))
+    return merged
+
+
+def _compile_for(project: Project, item: WheelPlan, triple: str | None, target_dir: Path,
+                 phase: pgo.Phase | None) -> list[Path]:
+    """The cargo calls of one target triple (None: this machine, no --target)."""
+    crate, settings = project.crate, project.settings
+    binding = project.binding.binding
+    platform = platform_for(triple) if triple else project.platform
+    library = binding is not Binding.BIN
+    if triple:
+        from .linkers import check_linker
+
+        check_linker(platform, triple, library=library, zig=settings.cargo.zig,
+                     crate_root=crate.root, cargo_args=settings.cargo.cargo_extra_args)
+    if item.interpreter is not None and item.interpreter.recorded:
+        check_pyo3_linking(project, platform)
+    settings = settings_for(settings, triple, platform, extension=binding.needs_interpreter)
+    environment = platform.build_environment(os.environ)
+    if library:
+        environment.update(rustflags_environment(triple, platform.library_rustflags(),
+                                                 os.environ))
+    targets: list[str | None] = [b.name for b in crate.bins] if not library else [None]
     artifacts: list[Path] = []
     for bin_name in targets:
-        call = cargo.invocation(crate, project.settings, bin_name=bin_name,
+        call = cargo.invocation(crate, settings, bin_name=bin_name,
                                 interpreter=item.interpreter, target_dir=target_dir)
+        call = replace(call, env={**call.env, **environment})
         if phase is not None:
             call = phase.apply(call)
-        if project.settings.cargo.zig:
+        if settings.cargo.zig:
             from . import zig
 
-            call = zig.zigbuild(call, project.settings.audit.compatibility)
-        artifacts += cargo.run(call, crate)
+            call = zig.zigbuild(call, settings.audit.compatibility)
+        artifacts += run(call, project, platform)
     return artifacts
 
 

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import _process
-from ..errors import InterpreterError
+from ..config.settings import Binding
+from ..errors import ConfigError, InterpreterError
 from ..platforms import tags
 from ..platforms.interpreter import Interpreter
 from ..project.project import Project
@@ -31,18 +32,27 @@ def supported_interpreters(
         reason = project.binding.why_unsupported(
             interpreter.implementation, interpreter.minor_version, interpreter.free_threaded
         )
+        where = "" if interpreter.recorded else f" ({interpreter.path})"
         if reason is None:
             usable.append(interpreter)
         elif explicit:
-            raise InterpreterError(f"cannot build for {interpreter.pretty_name} "
-                                   f"({interpreter.path}): {reason}")
+            raise InterpreterError(f"cannot build for {interpreter.pretty_name}{where}: {reason}")
         else:
-            _process.log(f"skipping {interpreter.pretty_name} ({interpreter.path}): {reason}")
+            _process.log(f"skipping {interpreter.pretty_name}{where}: {reason}")
     return usable
 
 
 def select_interpreters(project: Project, specs: Sequence[str]) -> list[Interpreter]:
-    if specs:
+    if project.platform.cross:  # the target's interpreters cannot run here
+        from .cross import cross_interpreters
+
+        if project.binding.binding is Binding.RUST_CPYTHON:
+            raise ConfigError(
+                f"rust-cpython cannot be cross-compiled for {project.platform.target.description}"
+                ": its build script runs the target's interpreter",
+                hint="build on the target, or move the crate to pyo3")
+        found = cross_interpreters(project.platform.target, specs)
+    elif specs:
         found = interpreters.from_specs(specs)
     else:
         found, failures = interpreters.discover()

@@ -28,6 +28,9 @@ ZIG_HINT = "pip install 'setuptools-pyo3pack[zig]' (installs cargo-zigbuild and 
 #: without a requested policy, zig builds for manylinux2014, as the policy most users want
 DEFAULT_GLIBC = (2, 17)
 _SUFFIX = re.compile(r"\.\d+\.\d+$")
+#: the oldest glibc zig can link a Rust program against, where that is newer than 2.17:
+#: Rust's ppc64le standard library asks for glibc 2.32's IEEE-128 `printf` symbols
+ZIG_GLIBC_FLOOR = {"powerpc64le": (2, 32)}
 
 
 def glibc_for(policy: str | None) -> tuple[int, int] | None:
@@ -55,6 +58,9 @@ def zig_target(triple: str, policy: str | None) -> str:
     if not base.endswith(("-linux-gnu", "-linux-gnueabihf", "-linux-gnueabi")):
         return base
     glibc = glibc_for(policy)
+    floor = ZIG_GLIBC_FLOOR.get(base.split("-")[0])
+    if glibc and floor and glibc < floor:
+        glibc = floor  # the audit still tags by the symbol versions the binary asks for
     return f"{base}.{glibc[0]}.{glibc[1]}" if glibc else base
 
 

@@ -12,7 +12,7 @@ from ..compile import freshness
 from ..compile.select import plan
 from ..config.load import Configuration
 from ..config.settings import AuditMode
-from ..errors import EnvironmentNotFound
+from ..errors import ConfigError, EnvironmentNotFound
 from ..platforms.interpreter import Interpreter
 from ..platforms.tags import normalize_dist_name
 from ..project.project import Project, load_project
@@ -47,6 +47,10 @@ def develop_values(interpreter: Interpreter) -> dict[str, Any]:
 def develop(config: Configuration, venv: Path, interpreter: Interpreter) -> Path:
     """Build the crate for the virtualenv's interpreter and install it there."""
     project = load_project(config)
+    if project.platform.cross:
+        raise ConfigError(f"develop installs into {venv}, on this machine: it cannot build for "
+                          f"`{project.platform.target.description}`",
+                          hint="use `pyo3-pack build --target ...` for other platforms")
     (item,) = plan(project)
     # a fixed folder, so an unchanged wheel is recognised and not rebuilt
     out_dir = project.crate.target_directory / "pyo3-pack" / "develop"

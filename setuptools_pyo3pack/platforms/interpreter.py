@@ -25,6 +25,9 @@ class Interpreter:
     prefix: str
     base_prefix: str
     paths: dict[str, str] = field(default_factory=dict)
+    recorded: bool = False
+    """Built from recorded sysconfig values of another platform (`platforms/recorded.py`), not
+    probed: it cannot run here, and cargo learns about it through pyo3's cross variables."""
 
     @property
     def minor_version(self) -> tuple[int, int]:
@@ -40,6 +43,8 @@ class Interpreter:
             self.implementation, self.implementation
         )
         suffix = " (free-threaded)" if self.free_threaded else ""
+        if self.recorded:  # a version for another platform, not an installation
+            return f"{name} {self.version[0]}.{self.version[1]}{suffix} for {self.platform}"
         return f"{name} {'.'.join(map(str, self.version))}{suffix}"
 
     @property

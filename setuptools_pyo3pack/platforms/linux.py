@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from .base import BinaryFormat, Platform
+from .target import Architecture, Target
+
+#: how musl names its C library on each machine (`libc.musl-<this>.so.1`)
+#: musl targets link statically by default, and cargo then refuses to build a cdylib
+MUSL_SHARED = ("-C", "target-feature=-crt-static")
 
 
 class LinuxPlatform(Platform):
@@ -15,3 +20,20 @@ class LinuxPlatform(Platform):
 
     def extension_filename(self, module: str, ext_suffix: str, abi3: bool) -> str:
         return f"{module}.abi3.so" if abi3 else f"{module}{ext_suffix}"
+
+    def library_rustflags(self) -> tuple[str, ...]:
+        return MUSL_SHARED if self.target.is_musl else ()
+
+    def missing_linker(self, host: Target, *, library: bool) -> str | None:
+        same_machine = (host.os, host.arch) == (self.target.os, self.target.arch)
+        if same_machine and self.target.is_musl and library and not host.is_musl:
+            # rust links musl programs with its own copy of musl, but a shared library
+            # needs musl's libc.so: the host's compiler would link glibc into it
+            return "a musl shared library must be linked against musl, and this machine's " \
+                   "C compiler links glibc"
+        if same_machine:
+            return None
+        if (host.arch, self.target.arch) == (Architecture.X86_64, Architecture.I686) and \
+                host.os is self.target.os and not self.target.is_musl:
+            return None  # `cc -m32` links it where gcc's 32-bit support is installed
+        return super().missing_linker(host, library=library)

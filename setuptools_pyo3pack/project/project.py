@@ -18,6 +18,7 @@ from ..config.settings import Binding, Settings
 from ..platforms.base import Platform
 from ..platforms.registry import platform_for
 from ..platforms.tags import normalize_dist_name
+from ..platforms.target import Target
 from . import metadata
 from .bindings import BindingChoice, detect
 from .crate import Crate, read_crate
@@ -83,7 +84,11 @@ class Project:
 def load_project(config: Configuration) -> Project:
     """Read the crate (one `cargo metadata`), detect its binding, merge its metadata."""
     settings = config.settings
-    crate = read_crate(settings.cargo.manifest_path, settings.feature_args, settings.cargo.target)
+    # universal2 is two cargo targets: the first one's dependency graph stands for both
+    triples = Target.from_triple(settings.cargo.target).cargo_triples \
+        if settings.cargo.target else ()
+    crate = read_crate(settings.cargo.manifest_path, settings.feature_args,
+                       triples[0] if triples else None)
     binding = detect(crate, settings.layout.bindings)
     package_metadata = _package_metadata(crate, binding, config)
     pyproject = config.pyproject

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..config.settings import AuditMode, AuditSettings
 from ..fs import Member
+from ..platforms.base import BinaryFormat
 from ..platforms.tags import WheelTag
 from ..project.project import Project
 from .rewrite import rewrite_wheel
@@ -30,19 +31,21 @@ def audit_mode(settings: AuditSettings) -> AuditMode:
 
 
 def audit_members(settings: AuditSettings, platform: str, members: Sequence[Member],
-                  artifacts: Sequence[Path], dist_name: str, workdir: Path,
+                  artifacts: Sequence[Path], dist_name: str, workdir: Path, *,
                   target: str | None = None) -> tuple[str, list[Member]]:
-    """The platform tag for these members and the members to write (patched, grafted)."""
+    """The platform tag for these members and the members to write (patched, grafted).
+    `target` is the build's triple: glibc or musl when the binaries do not say (static)."""
     if not platform.startswith(_LINUX):
         return platform, list(members)
     from ..audit.compat import parse_compatibility  # the audit loads only for Linux wheels
     from ..audit.repair import audit_native
 
     wanted = settings.compatibility
+    requested = parse_compatibility(wanted) if wanted else None
+    arch = platform[len(_LINUX):]
     outcome = audit_native(
-        members, list(artifacts), mode=audit_mode(settings),
-        requested=parse_compatibility(wanted) if wanted else None,
-        dist_name=dist_name, arch=platform[len(_LINUX):], workdir=workdir,
+        members, list(artifacts), mode=audit_mode(settings), requested=requested,
+        dist_name=dist_name, arch=arch, workdir=workdir,
         target=target,  # glibc or musl, when the binaries do not say (static ones)
     )
     return outcome.platform_tag, list(outcome.members)
@@ -50,7 +53,17 @@ def audit_members(settings: AuditSettings, platform: str, members: Sequence[Memb
 
 def audited(project: Project, tag: WheelTag, members: list[Member], artifacts: list[Path],
             workdir: Path) -> tuple[WheelTag, list[Member]]:
-    """The manylinux/musllinux tag of a `linux_<arch>` wheel, grafting libraries if needed."""
+    """The manylinux/musllinux tag of a `linux_<arch>` wheel, grafting libraries if needed;
+    macOS and Windows wheels get their binaries checked (and macOS its tag from them)."""
+    if project.platform.binary_format is not BinaryFormat.ELF:
+        if audit_mode(project.settings.audit) is AuditMode.SKIP:
+            return tag, members
+        from ..audit.binaries import checked_platform_tag
+
+        wanted = set(artifacts)
+        files = [(m.archive_name, m.source) for m in members if m.source in wanted]
+        platform = checked_platform_tag(project.platform, [(n, s) for n, s in files if s])
+        return dataclasses.replace(tag, platform=platform), members
     platform, members = audit_members(project.settings.audit, tag.platform, members,
                                       artifacts, project.name, workdir,
                                       target=project.settings.cargo.target)

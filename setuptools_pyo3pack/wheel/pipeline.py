@@ -17,6 +17,7 @@ from ..compile import freshness
 from ..compile.native import compile_native, ffi_source, generated_stubs, uniffi_modules
 from ..compile.select import WheelPlan, plan
 from ..config.settings import Binding
+from ..errors import ConfigError
 from ..fs import Member
 from ..platforms.tags import WheelTag, normalize_dist_name, wheel_filename
 from ..project import python_sources
@@ -76,6 +77,10 @@ def parts(project: Project, natives: list[Member], *, editable: bool) -> Parts:
 def build_wheel(project: Project, item: WheelPlan, out_dir: Path, *, editable: bool = False,
                 compress: bool = True) -> Path:
     """Compile, collect, audit and write one wheel; an unchanged wheel is reused."""
+    if editable and project.platform.cross:
+        raise ConfigError(f"an editable install runs here, so it cannot be built for "
+                          f"`{project.platform.target.description}`",
+                          hint="build a wheel with --target, or install without it")
     if project.settings.cargo.pgo and not editable:
         from .pgo_build import profile_guided_artifacts
 

@@ -49,6 +49,9 @@ def test_glibc_for_rejects_unknown_policies() -> None:
         ("armv7-unknown-linux-gnueabihf", "2_17", "armv7-unknown-linux-gnueabihf.2.17"),
         (HOST, "off", HOST),
         ("x86_64-apple-darwin", "2014", "x86_64-apple-darwin"),
+        ("x86_64-pc-windows-gnu", None, "x86_64-pc-windows-gnu"),
+        ("powerpc64le-unknown-linux-gnu", None, "powerpc64le-unknown-linux-gnu.2.32"),
+        ("powerpc64le-unknown-linux-gnu", "2_34", "powerpc64le-unknown-linux-gnu.2.34"),
     ],
 )
 def test_zig_target(triple: str, policy: str | None, expected: str) -> None:
