@@ -22,13 +22,24 @@ from typing import Any
 
 from ..errors import ConfigError
 from . import settings as model
-from .settings import BINDING_ALIASES, GROUPS, Option, Settings, Split
+from .settings import (
+    BINDING_ALIASES,
+    GROUPS,
+    MATURIN_BINDINGS,
+    TABLE_GROUPS,
+    Option,
+    Settings,
+    Split,
+)
 from .tables import type_word, unknown_key_warning
 
 ENV_PREFIX = "PYO3_PACK_"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
-_ENUM_LABELS = {model.Binding: "binding", model.AuditMode: "auditwheel mode"}
+_ENUM_LABELS = {model.Binding: "binding", model.AuditMode: "auditwheel mode",
+                model.SdistGenerator: "sdist generator"}
+#: The key of per-target tables: `[tool.maturin.target."<triple>"]`.
+TARGET_TABLES = "target"
 
 
 @dataclass(frozen=True)
@@ -42,13 +53,24 @@ class FieldInfo:
     option: Option
 
     @property
+    def group(self) -> str:
+        return self.path.split(".", 1)[0]
+
+    @property
     def name(self) -> str:
         return self.path.split(".", 1)[1]
 
     @property
-    def key(self) -> str:
-        """The key in TOML tables and config_settings: `cargo-extra-args`."""
+    def table_key(self) -> str:
+        """The key inside the field's own table: `cargo-extra-args`, or `rust` in `sbom`."""
         return self.name.replace("_", "-")
+
+    @property
+    def key(self) -> str:
+        """The flat key in TOML tables and config_settings: `cargo-extra-args`, `sbom-rust`."""
+        if self.group in TABLE_GROUPS:
+            return f"{self.group}-{self.table_key}"
+        return self.table_key
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -57,7 +79,7 @@ class FieldInfo:
     @property
     def env(self) -> tuple[str, ...]:
         """Environment variables that set it: `PYO3_PACK_CARGO_EXTRA_ARGS` and aliases."""
-        return (ENV_PREFIX + self.name.upper(), *self.option.env_aliases)
+        return (ENV_PREFIX + self.key.replace("-", "_").upper(), *self.option.env_aliases)
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +142,8 @@ class Resolved:
     settings: Settings
     origins: Mapping[str, Origin]
     """Field path -> where the winning value was written (for messages)."""
+    ranks: Mapping[str, int] = field(default_factory=dict)
+    """Field path -> the position of the winning source in the chain (higher wins)."""
 
     def where(self, path: str) -> str | None:
         """Where the value was written, e.g. "`module-name` in [tool.pyo3-pack] of ..."."""
@@ -136,7 +160,8 @@ def resolve(sources: Sequence[Source]) -> Resolved:
     """Merge `sources` (lowest precedence first) into Settings."""
     values: dict[str, Any] = {}
     origins: dict[str, Origin] = {}
-    for source in sources:
+    ranks: dict[str, int] = {}
+    for rank, source in enumerate(sources):
         for path, raw in source.values.items():
             info = fields()[path]
             value = convert(info, raw, source)
@@ -146,12 +171,13 @@ def resolve(sources: Sequence[Source]) -> Resolved:
                     value = tuple(dict.fromkeys(value))  # arguments keep their repeats
             values[path] = value
             origins[path] = source.origin(path)
+            ranks[path] = rank
     groups = {
         group: cls(**{info.name: values[path] for path, info in fields().items()
                       if path.startswith(group + ".") and path in values})
         for group, cls in GROUPS
     }
-    return Resolved(Settings(**groups), origins)
+    return Resolved(Settings(**groups), origins, ranks)
 
 
 # -- converting one raw value ------------------------------------------------------------------
@@ -208,8 +234,11 @@ def _strings(raw: Any, where: str, how: Split) -> tuple[str, ...]:
 
 def _member(kind: type[enum.Enum], raw: str, source: Source) -> enum.Enum:
     text = raw.strip().lower()
-    if kind is model.Binding and text in BINDING_ALIASES:
-        return BINDING_ALIASES[text]
+    if kind is model.Binding and text in {**BINDING_ALIASES, **MATURIN_BINDINGS}:
+        return {**BINDING_ALIASES, **MATURIN_BINDINGS}[text]
+    if kind is model.Binding and text == "uniffi":
+        raise ConfigError(f"uniffi bindings{f' in {source.where}' if source.where else ''} are "
+                          "not supported yet", hint="build this crate with maturin for now")
     try:
         return kind(text)
     except ValueError:
@@ -229,19 +258,55 @@ def _by_key(*, text_only: bool) -> dict[str, FieldInfo]:
 
 def table_source(table: Mapping[str, Any], where: str, base: Path | None
                  ) -> tuple[Source, list[str]]:
-    """A `[tool.pyo3-pack]`-style table; warnings name unknown keys with a suggestion."""
+    """A `[tool.pyo3-pack]`-style table; warnings name unknown keys with a suggestion.
+
+    A group's own sub-table (`sbom = { rust = false }`) is read with the group's keys; the
+    per-target tables (`target."<triple>"`) are not settings of this source (see
+    `target_table`)."""
     known = _by_key(text_only=False)
     values: dict[str, Any] = {}
     labels: dict[str, str] = {}
     warnings: list[str] = []
     for key, raw in table.items():
-        info = known.get(str(key))
+        key = str(key)
+        if key == TARGET_TABLES and isinstance(raw, Mapping):
+            continue
+        if key in TABLE_GROUPS and isinstance(raw, Mapping):
+            inner = {info.table_key: info for info in fields().values()
+                     if info.group == key and info.option.toml}
+            for sub, sub_raw in raw.items():
+                info = inner.get(str(sub))
+                if info is None:
+                    warnings.append(unknown_key_warning(str(sub), list(inner),
+                                                        f"the `{key}` table of {where}"))
+                    continue
+                values[info.path] = sub_raw
+                labels[info.path] = f"{key}.{sub}"
+            continue
+        info = known.get(key)
         if info is None:
-            warnings.append(unknown_key_warning(str(key), list(known), where))
+            warnings.append(unknown_key_warning(key, list(known), where))
             continue
         values[info.path] = raw
-        labels[info.path] = str(key)
+        labels[info.path] = key
     return Source(where, values, base, labels=labels), warnings
+
+
+def target_table(table: Mapping[str, Any], triple: str, where: str, base: Path | None
+                 ) -> tuple[Source, list[str]] | None:
+    """The settings of `[tool.maturin.target."<triple>"]` for this build's target, or None
+    when the table has none for it; `where` names that table, for messages."""
+    tables = table.get(TARGET_TABLES)
+    if not isinstance(tables, Mapping) or not isinstance(tables.get(triple), Mapping):
+        return None
+    return table_source(tables[triple], where, base)
+
+
+def target_triples(table: Mapping[str, Any]) -> list[str]:
+    """The triples the tool table has per-target tables for."""
+    tables = table.get(TARGET_TABLES)
+    return [str(k) for k, v in tables.items() if isinstance(v, Mapping)] \
+        if isinstance(tables, Mapping) else []
 
 
 def environment_source(environ: Mapping[str, str]) -> Source:

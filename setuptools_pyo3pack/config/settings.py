@@ -39,6 +39,8 @@ class Binding(Choice):
 
 #: Other spellings users write for a binding (maturin accepts `cpython`).
 BINDING_ALIASES = {"cpython": Binding.RUST_CPYTHON}
+#: maturin's `pyo3-ffi` (crates on pyo3's raw FFI layer) builds and packs as pyo3 does.
+MATURIN_BINDINGS = {"pyo3-ffi": Binding.PYO3}
 
 
 class AuditMode(Choice):
@@ -48,6 +50,13 @@ class AuditMode(Choice):
     CHECK = "check"
     WARN = "warn"
     SKIP = "skip"
+
+
+class SdistGenerator(Choice):
+    """Which files an sdist holds."""
+
+    CARGO = "cargo"
+    GIT = "git"
 
 
 class Split(enum.Enum):
@@ -90,25 +99,52 @@ def option(default: Any = None, **how: Any) -> Any:
     return field(default=default, metadata={"option": Option(**how)})
 
 
-def _glob(item: Any, where: str) -> str:
-    """maturin writes an include/exclude entry as a glob, or as `{ path = "...", format }`."""
+#: The archives an include or exclude pattern can apply to.
+FORMATS = ("sdist", "wheel")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """An include or exclude glob and the archives it applies to (maturin's table form is
+    `{ path = "...", format = "sdist" | "wheel" | [...] }`; a plain string means both)."""
+
+    path: str
+    formats: frozenset[str] = frozenset(FORMATS)
+
+    def applies_to(self, archive: str) -> bool:
+        return archive in self.formats
+
+
+def _pattern(item: Any, where: str) -> Pattern:
     from ..errors import ConfigError
 
-    if isinstance(item, str):
+    if isinstance(item, Pattern):
         return item
+    if isinstance(item, str):
+        return Pattern(item)
     if isinstance(item, dict) and isinstance(item.get("path"), str):
-        return str(item["path"])
-    raise ConfigError(f"each entry of {where} must be a glob pattern string")
+        formats = item.get("format", list(FORMATS))
+        formats = [formats] if isinstance(formats, str) else formats
+        if (not isinstance(formats, list) or not formats
+                or any(f not in FORMATS for f in formats)):
+            raise ConfigError(f"the `format` of `{item['path']}` in {where} must be "
+                              '"sdist", "wheel" or a list of them')
+        if item.get("from") is not None:
+            raise ConfigError(f"`from` of `{item['path']}` in {where} is not supported yet",
+                              hint="copy the generated file into the python source folder")
+        return Pattern(str(item["path"]), frozenset(formats))
+    raise ConfigError(f"each entry of {where} must be a glob pattern string or a table "
+                      '{ path = "...", format = "sdist" | "wheel" }')
 
 
-def _globs(value: Any, where: str) -> tuple[str, ...]:
+def _patterns(value: Any, where: str) -> tuple[Pattern, ...]:
     from ..errors import ConfigError
 
-    if isinstance(value, str):
-        return (value,)
+    if isinstance(value, (str, dict)):
+        value = [value]
     if not isinstance(value, (list, tuple)):
         raise ConfigError(f"{where} must be a list of glob patterns")
-    return tuple(_glob(item, where) for item in value)
+    return tuple(_pattern(item, where) for item in value)
 
 
 @dataclass(frozen=True)
@@ -122,6 +158,10 @@ class CargoSettings:
     profile: Optional[str] = option(cli=("--profile",), metavar="NAME")
     """The cargo profile; default `dev` for `build` and `develop`, `release` for `publish`,
     backend wheels and setuptools wheels (`-r/--release` is `--profile release`)."""
+
+    editable_profile: Optional[str] = option()
+    """The cargo profile of editable builds (`develop`, `pip install -e`); default: `profile`
+    when the same or a lower source sets it, else `dev`."""
 
     features: tuple[str, ...] = option((), cli=("-F", "--features"), merge=True,
                                        metavar="FEATURES")
@@ -149,6 +189,30 @@ class CargoSettings:
         metavar="ARGS")
     """More arguments for rustc, as one shell-quoted string (e.g. `-C target-cpu=native`)."""
 
+    frozen: bool = option(False, cli=("--frozen",))
+    """Require Cargo.lock and the dependency cache to be up to date (cargo's `--frozen`)."""
+
+    locked: bool = option(False, cli=("--locked",))
+    """Require Cargo.lock to be up to date (cargo's `--locked`)."""
+
+    offline: bool = option(False, cli=("--offline",))
+    """Run cargo without accessing the network (cargo's `--offline`)."""
+
+    config: tuple[str, ...] = option((), cli=("--config",), merge=True, split=Split.SHELL,
+                                     metavar="KEY=VALUE")
+    """Cargo configuration values to override (cargo's `--config`), one per item."""
+
+    unstable_flags: tuple[str, ...] = option((), cli=("-Z",), merge=True, split=Split.SHELL,
+                                             metavar="FLAG")
+    """Unstable (nightly-only) cargo flags, passed as `-Z FLAG`."""
+
+    jobs: Optional[str] = option(cli=("-j", "--jobs"), toml=False, metavar="N")
+    """How many compiler jobs cargo runs at once; default: one per CPU."""
+
+    macos_deployment_target: Optional[str] = option(aliases=("macosx-deployment-target",))
+    """The oldest macOS version to build for (MACOSX_DEPLOYMENT_TARGET), usually set in a
+    `[tool.maturin.target."<triple>"]` table; only used for macOS targets."""
+
     zig: bool = option(False, cli=("--zig",))
     """Link with zig (`cargo-zigbuild`) against the glibc of the `compatibility` policy
     (default manylinux2014), so a new host builds wheels for old distributions."""
@@ -170,11 +234,19 @@ class LayoutSettings:
     python_packages: tuple[str, ...] = option(())
     """More top-level Python packages to pack, next to the module's package."""
 
-    include: tuple[str, ...] = option((), parse=_globs)
-    """Extra files to pack: globs relative to the Python source folder."""
+    include: tuple[Pattern, ...] = option((), parse=_patterns)
+    """Extra files to pack: globs relative to the project folder (pyproject.toml's), tried
+    relative to the Python source folder when they match nothing there; a table
+    `{ path = "...", format = "sdist" }` limits one to the sdist or the wheel. A pattern
+    that matches nothing is skipped."""
 
-    exclude: tuple[str, ...] = option((), parse=_globs)
-    """Files to leave out: gitignore-style patterns relative to the project folder."""
+    exclude: tuple[Pattern, ...] = option((), parse=_patterns)
+    """Files to leave out: globs relative to the project folder (for wheels also relative to
+    the Python source folder), in the same forms as `include`."""
+
+    sdist_generator: Optional[SdistGenerator] = option(metavar="NAME")
+    """Which files the sdist holds: `cargo` (what `cargo package --list` gives, plus path
+    dependencies; the default) or `git` (the files `git ls-files` lists)."""
 
     data: Optional[str] = option()
     """A folder with data/, scripts/, headers/ to install with the wheel; default:
@@ -211,6 +283,24 @@ class OutputSettings:
     out_dir: Optional[Path] = option(cli=("-o", "--out"), toml=False, metavar="DIR")
     """Where built files go; default: `<cargo target directory>/wheels`."""
 
+    use_base_python: bool = option(False)
+    """Point cargo at the base interpreter of a PEP 517 build environment rather than the
+    environment's own (accepted for maturin projects; the backend always does so, so pyo3
+    is not rebuilt for every new isolated environment)."""
+
+
+@dataclass(frozen=True)
+class SbomSettings:
+    """Software bills of materials in `.dist-info/sboms/` (PEP 770); written in pyproject as
+    the `[tool.pyo3-pack.sbom]` (or `[tool.maturin.sbom]`) table."""
+
+    rust: bool = option(True)
+    """Write a CycloneDX 1.5 SBOM of the crate's Rust dependency graph
+    (`<crate>.cyclonedx.json`)."""
+
+    include: tuple[str, ...] = option((), cli=("--sbom-include",), many=True, metavar="FILE")
+    """More SBOM files to ship, relative to the project folder."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -220,6 +310,7 @@ class Settings:
     layout: LayoutSettings = field(default_factory=LayoutSettings)
     audit: AuditSettings = field(default_factory=AuditSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
+    sbom: SbomSettings = field(default_factory=SbomSettings)
 
     @property
     def profile(self) -> str:
@@ -237,6 +328,19 @@ class Settings:
             args.append("--no-default-features")
         return args
 
+    @property
+    def manifest_args(self) -> list[str]:
+        """Cargo's lock-file, network and configuration flags: for every cargo command,
+        `cargo metadata` included."""
+        cargo = self.cargo
+        args = [flag for flag, on in (("--frozen", cargo.frozen), ("--locked", cargo.locked),
+                                      ("--offline", cargo.offline)) if on]
+        for value in cargo.config:
+            args += ["--config", value]
+        for flag in cargo.unstable_flags:
+            args += ["-Z", flag]
+        return args
+
 
 #: The groups of `Settings`, in the order `--help` and the documentation show them.
 GROUPS: tuple[tuple[str, type[Any]], ...] = (
@@ -244,4 +348,9 @@ GROUPS: tuple[tuple[str, type[Any]], ...] = (
     ("layout", LayoutSettings),
     ("audit", AuditSettings),
     ("output", OutputSettings),
+    ("sbom", SbomSettings),
 )
+
+#: Groups written as their own sub-table (`[tool.pyo3-pack.sbom]`); their flat keys and
+#: environment variables carry the group's name (`sbom-rust`, `PYO3_PACK_SBOM_RUST`).
+TABLE_GROUPS = frozenset({"sbom"})
