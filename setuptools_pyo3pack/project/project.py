@@ -21,6 +21,7 @@ from ..platforms.tags import normalize_dist_name
 from . import metadata
 from .bindings import BindingChoice, detect
 from .crate import Crate, read_crate
+from .discovery import import_name, manifest_path
 from .layout import PythonLayout
 from .layout import resolve as resolve_layout
 
@@ -83,7 +84,8 @@ class Project:
 def load_project(config: Configuration) -> Project:
     """Read the crate (one `cargo metadata`), detect its binding, merge its metadata."""
     settings = config.settings
-    crate = read_crate(settings.cargo.manifest_path, settings.feature_args, settings.cargo.target)
+    crate = read_crate(manifest_path(config), [*settings.feature_args, *settings.manifest_args],
+                       settings.cargo.target)
     binding = detect(crate, settings.layout.bindings)
     package_metadata = _package_metadata(crate, binding, config)
     pyproject = config.pyproject
@@ -98,6 +100,7 @@ def load_project(config: Configuration) -> Project:
         data=settings.layout.data,
         where={key: source for key in ("python-source", "python-packages", "data")
                if (source := config.resolved.source(f"layout.{key.replace('-', '_')}"))},
+        import_name=import_name(config),
     )
     for warning in [*config.warnings, *package_metadata.warnings]:
         _process.log(f"warning: {warning}")

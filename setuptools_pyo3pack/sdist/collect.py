@@ -47,7 +47,8 @@ class _Collector:
         self.project = project
         self.root = Path(os.path.realpath(project.layout.project_root))
         self.members: dict[str, Member] = {}
-        self.rules = python_sources.IgnoreRules(self.root, project.settings.layout.exclude)
+        self.rules = python_sources.IgnoreRules(self.root, project.settings.layout.exclude,
+                                                archive="sdist")
         self.python_root = Path(os.path.realpath(project.layout.python_root))
 
     def add(self, member: Member) -> None:
@@ -152,7 +153,8 @@ def _add_python(collector: _Collector) -> None:
     """The files the wheel packs from the project (shared with the wheel), and the stub."""
     project = collector.project
     layout = project.layout
-    members = python_sources.source_members(project, data_prefix="data", rules=collector.rules)
+    members = python_sources.source_members(project, data_prefix="data", rules=collector.rules,
+                                            archive="sdist")
     stub = layout.stub()
     sources = [m.source for m in members if m.source is not None] + ([stub] if stub else [])
     for source in sources:
