@@ -118,6 +118,9 @@ def _package_metadata(crate: Crate, binding: BindingChoice, config: Configuratio
             package_metadata, pyproject.project_table, root=pyproject.path.parent,
             pyproject=pyproject.path,
         )
+    _, cargo_email, people_warning = metadata.cargo_people(list(crate.package.authors))
+    if people_warning and package_metadata.core.author_email == cargo_email:
+        _process.log(f"warning: {people_warning} (authors of {crate.manifest_path})")
     if binding.binding is Binding.CFFI:
         package_metadata = _require(package_metadata, "cffi")
     if binding.abi3 and package_metadata.core.requires_python is None:

@@ -34,7 +34,7 @@ def test_init_py_text() -> None:
         "\n"
         "__doc__ = pyo3_pure.__doc__\n"
         'if hasattr(pyo3_pure, "__all__"):\n'
-        "    __all__ = pyo3_pure.__all__\n"
+        "    __all__ = pyo3_pure.__all__"
     )
 
 

@@ -90,7 +90,7 @@ Project-URL: Homepage, https://example.org
 Project-URL: Source Code, https://example.org/src
 Provides-Extra: test-suite
 Provides-Extra: docs
-Description-Content-Type: text/markdown
+Description-Content-Type: text/markdown; charset=UTF-8; variant=GFM
 
 # Rich
 
@@ -206,11 +206,13 @@ FIELDS: list[tuple[dict[str, Any], str, Any]] = [
     ({"name": "a.b-c_d"}, "name", "a.b-c_d"),
     ({"version": "v1.0.0.post0"}, "version", "1.0.0.post0"),
     ({"description": "  short  "}, "summary", "short"),
-    ({"readme": "README.rst"}, "description_content_type", "text/x-rst"),
-    ({"readme": "README.txt"}, "description_content_type", "text/plain"),
+    ({"readme": "README.rst"}, "description_content_type", "text/x-rst; charset=UTF-8"),
+    ({"readme": "README.txt"}, "description_content_type", "text/plain; charset=UTF-8"),
+    ({"readme": "README.adoc"}, "description_content_type", "text/plain; charset=UTF-8"),
     ({"readme": {"file": "README.adoc", "content-type": "text/plain"}}, "description",
      "= Rich\n"),
-    ({"readme": {"file": "README.md"}}, "description_content_type", "text/markdown"),
+    ({"readme": {"file": "README.md"}}, "description_content_type",
+     "text/markdown; charset=UTF-8; variant=GFM"),
     ({"readme": {"text": "hi *there*", "content-type": "text/markdown; variant=GFM"}},
      "description_content_type", "text/markdown; variant=GFM"),
     ({"readme": {"text": "hi", "content-type": "text/plain; charset=UTF-8"}}, "description",
@@ -346,7 +348,6 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     ({"name": "bad name"}, "name", "not a valid project name"),
     ({"version": "one"}, "version", "not a PEP 440 version"),
     ({"description": "two\nlines"}, "description", "must be a single line"),
-    ({"readme": "README.adoc"}, "readme", "content type is unknown"),
     ({"readme": "MISSING.md"}, "readme", "not a file in"),
     ({"readme": "LICENSES"}, "readme", "not a file in"),
     ({"readme": {"file": "BINARY", "content-type": "text/plain"}}, "readme.file",
@@ -420,7 +421,6 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     ({"dynamic": ["name"]}, "dynamic", 'must not list "name"'),
     ({"dynamic": ["verison"]}, "dynamic", "did you mean 'version'?"),
     ({"dynamic": ["dynamic"]}, "dynamic", "not a [project] key"),
-    ({"dynamic": ["description"], "description": "x"}, "dynamic", "[project] also sets"),
     ({"dynamic": [1]}, "dynamic", "must be an array of strings"),
 ]
 
@@ -486,3 +486,38 @@ def test_load_pyproject_syntax_error_is_one_line_with_the_line(
 def test_load_pyproject_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"^cannot read pyproject\.toml at "):
         load_toml(tmp_path / "pyproject.toml")
+
+
+def test_a_key_given_and_dynamic_warns_and_merges_as_maturin_does(root: Path) -> None:
+    base = PackageMetadata(CoreMetadata(name="x", version="1", license="Apache-2.0",
+                                        author="Crab <crab@example.org>",
+                                        author_email="Crab <crab@example.org>"))
+    result = apply({"name": "x", "version": "1", "license": "MIT",
+                    "authors": [{"name": "Ada"}], "dynamic": ["license", "authors"]}, root, base)
+    core = result.core
+    assert (core.license_expression, core.license) == ("MIT", "Apache-2.0")
+    assert (core.author, core.author_email) == ("Ada", "Crab <crab@example.org>")
+    assert [w for w in result.warnings if "also lists it in `dynamic`" in w] == [
+        f"the [project] table of {root / 'pyproject.toml'} gives `{key}` and also lists it in "
+        "`dynamic`, which PEP 621 forbids; built as maturin does (the given value wins, "
+        f"Cargo.toml fills what it leaves empty): remove {key!r} from `dynamic`"
+        for key in ("authors", "license")]
+    assert Metadata.from_email(core.render(), validate=True).license_expression == "MIT"
+
+
+def test_a_readme_of_unknown_type_is_plain_text_with_a_warning(root: Path) -> None:
+    result = apply({"name": "x", "version": "1", "readme": "README.adoc"}, root)
+    assert result.core.description_content_type == "text/plain; charset=UTF-8"
+    assert any("'README.adoc', whose content type PEP 621 does not define" in w
+               for w in result.warnings)
+
+
+def test_dynamic_urls_bring_cargo_homepage_as_home_page(root: Path) -> None:
+    base = PackageMetadata(CoreMetadata(name="x", version="1", home_page="https://h.example",
+                                        project_urls=(("Homepage", "https://h.example"),)))
+    dynamic = apply({"name": "x", "version": "1", "dynamic": ["urls"]}, root, base).core
+    assert dynamic.home_page == "https://h.example"
+    assert "Home-page: https://h.example\n" in dynamic.render()
+    static = apply({"name": "x", "version": "1", "urls": {"Homepage": "https://s.example"}},
+                   root, base).core
+    assert static.home_page is None
