@@ -215,6 +215,7 @@ def test_bin_wheel_installs_its_script_executable(
             "hello_bin-0.1.0.data/scripts/hello-bin",
             "hello_bin-0.1.0.dist-info/METADATA",
             "hello_bin-0.1.0.dist-info/WHEEL",
+            "hello_bin-0.1.0.dist-info/sboms/hello-bin.cyclonedx.json",
             "hello_bin-0.1.0.dist-info/RECORD",
         ]
         wheel_text = archive.read("hello_bin-0.1.0.dist-info/WHEEL").decode()
