@@ -35,7 +35,7 @@ def backend_configuration(config_settings: ConfigSettings, *, editable: bool) ->
     given, warnings = config_settings_source(config_settings)
     defaults = {"cargo.profile": "dev" if editable else "release"}
     door = values_source(None, {"output.interpreters": (sys.executable,)})
-    config = load_configuration(door, defaults, extra=(given,))
+    config = load_configuration(door, defaults, extra=(given,), editable=editable)
     return _with_warnings(config, warnings)
 
 

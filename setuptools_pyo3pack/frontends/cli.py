@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .._version import __version__
 from ..errors import Pyo3PackError
@@ -33,11 +34,17 @@ def _sdist(args: argparse.Namespace) -> int:
 
 def _develop(args: argparse.Namespace) -> int:
     from ..compile.interpreters import probe_one
-    from ..install.develop import active_virtualenv, develop, develop_values
+    from ..config.chain import split_text
+    from ..config.settings import Split
+    from ..install.develop import DevelopOptions, active_virtualenv, develop, develop_values
 
     venv = active_virtualenv()
     interpreter = probe_one(str(venv / "bin" / "python"))
-    develop(configuration(args, develop_values(interpreter)), venv, interpreter)
+    options = DevelopOptions(
+        extras=[e for text in args.extras for e in split_text(text, Split.COMMA)],
+        uv=args.uv, pip_path=args.pip_path, skip_install=args.skip_install)
+    develop(configuration(args, develop_values(interpreter), editable=True), venv, interpreter,
+            options)
     return 0
 
 
@@ -72,6 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
         "develop", help="build and install the crate into the active virtualenv"
     )
     add_build_options(develop, ("cargo", "layout"))
+    install = develop.add_argument_group("install")
+    install.add_argument("-E", "--extras", action="append", default=[], metavar="EXTRAS",
+                         help="also install the requirements of these extras (comma separated)")
+    install.add_argument("--uv", action="store_true",
+                         help="install requirements with uv instead of pip (the default when "
+                         "the virtualenv has no pip)")
+    install.add_argument("--pip-path", type=Path, metavar="PIP",
+                         help="a pip executable to install requirements with")
+    install.add_argument("--skip-install", action="store_true",
+                         help="only build the native module into the Python package, install "
+                         "nothing (mixed Rust/Python projects)")
     develop.set_defaults(handler=_develop)
 
     sdist = commands.add_parser("sdist", help="build a source distribution (.tar.gz)")

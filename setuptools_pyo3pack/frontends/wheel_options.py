@@ -38,9 +38,10 @@ def add_wheel_options(parser: argparse.ArgumentParser, *, release_default: bool 
 
 
 def configuration(args: argparse.Namespace, extra: Mapping[str, Any] | None = None,
-                  defaults: Mapping[str, Any] | None = None) -> Configuration:
+                  defaults: Mapping[str, Any] | None = None, *,
+                  editable: bool = False) -> Configuration:
     """Resolve a command's settings: its flags (and `extra`) over the environment, over
-    pyproject.toml, over the command's `defaults`."""
+    pyproject.toml, over the command's `defaults` (`editable`: see load_configuration)."""
     from ..config.load import load_configuration
 
     values = dict(extra or {})
@@ -52,4 +53,4 @@ def configuration(args: argparse.Namespace, extra: Mapping[str, Any] | None = No
     if "audit.skip_auditwheel" in given:
         print("pyo3-pack: warning: --skip-auditwheel is deprecated; use --compatibility off",
               file=sys.stderr)
-    return load_configuration(namespace_source(args, values), defaults)
+    return load_configuration(namespace_source(args, values), defaults, editable=editable)

@@ -1,0 +1,81 @@
+"""What `develop` installs before the project: its dependencies and the extras asked for,
+with pip (or uv, when asked or when the virtualenv has no pip), as `maturin develop` does."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from packaging.markers import Marker
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from .. import _process
+from ..errors import ConfigError, EnvironmentNotFound
+from ..platforms.interpreter import Interpreter
+from ..project.metadata import CoreMetadata
+
+#: How `[project.optional-dependencies]` entries end up in Requires-Dist.
+_EXTRA_MARKER = re.compile(r'^(?:(?P<rest>.+) and )?extra == "(?P<extra>[^"]+)"$')
+
+
+def requirements_for(core: CoreMetadata, extras: Sequence[str]) -> list[str]:
+    """Requires-Dist without the extras' conditions: every plain requirement, and those of
+    the extras asked for (their `extra == "..."` part removed so pip takes them)."""
+    wanted = {canonicalize_name(e) for e in extras}
+    unknown = sorted(wanted - {canonicalize_name(e) for e in core.provides_extra})
+    if unknown:
+        known = ", ".join(core.provides_extra) or "none"
+        raise ConfigError(f"the project has no extra {', '.join(map(repr, unknown))}",
+                          hint=f"its extras are: {known}")
+    chosen = []
+    for text in core.requires_dist:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            continue  # validated where it was written
+        marker = str(requirement.marker) if requirement.marker is not None else ""
+        if "extra" not in marker:
+            chosen.append(text)
+            continue
+        match = _EXTRA_MARKER.match(marker)
+        if match is None or canonicalize_name(match.group("extra")) not in wanted:
+            continue
+        rest = match.group("rest")
+        requirement.marker = Marker(rest) if rest else None
+        chosen.append(str(requirement))
+    return chosen
+
+
+def installer_argv(venv: Path, interpreter: Interpreter, *, uv: bool = False,
+                   pip_path: Path | None = None) -> list[str]:
+    """The command that installs requirements into `venv`: the given pip, uv (asked for, or
+    when the venv has no pip), else the venv's own pip."""
+    if pip_path is not None:
+        return [str(pip_path), "install", "--disable-pip-version-check"]
+    if uv or not _has_pip(interpreter):
+        found = shutil.which("uv")
+        if found is None:
+            why = "--uv was given" if uv else f"the virtualenv {venv} has no pip"
+            raise EnvironmentNotFound(f"{why}, and uv is not on PATH",
+                                      hint="install uv, or pip into the virtualenv")
+        return [found, "pip", "install", "--python", interpreter.path]
+    return [interpreter.path, "-m", "pip", "install", "--disable-pip-version-check"]
+
+
+def _has_pip(interpreter: Interpreter) -> bool:
+    return any((Path(interpreter.paths[key]) / "pip").is_dir()
+               for key in ("purelib", "platlib") if key in interpreter.paths)
+
+
+def install_requirements(requirements: Sequence[str], argv: Sequence[str], venv: Path) -> None:
+    if not requirements:
+        return
+    _process.log(f"installing {len(requirements)} requirement(s) into {venv}: "
+                 f"{', '.join(requirements)}")
+    env = dict(os.environ, VIRTUAL_ENV=str(venv))
+    _process.run_captured([*argv, *requirements], what="installing the project's dependencies",
+                          env=env, hint="check the requirements and the package index")
