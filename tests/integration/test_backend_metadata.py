@@ -17,6 +17,7 @@ from tests.integration.conftest import copy_example
 VALUES: dict[str, str] = {
     "manifest-path": "Cargo.toml",
     "profile": "dev",
+    "editable-profile": "dev",
     "features": "abi3",  # turns on pyo3's abi3-py310: Requires-Python changes with it
     "all-features": "true",
     "no-default-features": "true",
@@ -24,6 +25,12 @@ VALUES: dict[str, str] = {
     "strip": "true",
     "cargo-extra-args": "--locked",
     "rustc-extra-args": "-C debug-assertions=off",
+    "frozen": "false",
+    "locked": "true",
+    "offline": "true",
+    "config": "profile.dev.debug=0",
+    "unstable-flags": "",  # nightly only: an empty list on stable
+    "macos-deployment-target": "11.0",
     "zig": "false",
     "bindings": "pyo3",
     "module-name": "pyo3_pure",
@@ -32,9 +39,13 @@ VALUES: dict[str, str] = {
     "include": "README.md",
     "exclude": "*.txt",
     "data": "extra",
+    "sdist-generator": "git",
     "compatibility": "off",
     "auditwheel": "skip",
     "skip-auditwheel": "true",
+    "use-base-python": "true",
+    "sbom-rust": "false",
+    "sbom-include": "README.md",
 }
 PYPROJECT = """[build-system]
 requires = ["setuptools-pyo3pack"]

@@ -1,0 +1,3 @@
+"""In `mns`, a package without __init__.py."""
+
+HALF = 21

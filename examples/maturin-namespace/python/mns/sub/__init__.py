@@ -1,0 +1,3 @@
+from .native import answer
+
+__all__ = ["answer"]
