@@ -147,6 +147,18 @@ def _patterns(value: Any, where: str) -> tuple[Pattern, ...]:
     return tuple(_pattern(item, where) for item in value)
 
 
+def _compatibility(value: Any, where: str) -> Optional[str]:
+    """A policy name; maturin's `pypi` (only tags PyPI takes) is the default, the best policy
+    the binaries satisfy."""
+    from ..errors import ConfigError
+
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, str):
+        raise ConfigError(f"{where} must be a string like \"manylinux_2_28\"")
+    return None if value.strip().lower() == "pypi" else value
+
+
 @dataclass(frozen=True)
 class CargoSettings:
     """How cargo builds the crate."""
@@ -258,10 +270,11 @@ class AuditSettings:
     """The platform tag of Linux wheels, and what to do about libraries outside the policy."""
 
     compatibility: Optional[str] = option(cli=("--compatibility", "--manylinux"),
-                                          aliases=("manylinux",), metavar="POLICY")
+                                          aliases=("manylinux",), metavar="POLICY",
+                                          parse=_compatibility)
     """Tag for this policy, checked against the binaries: `2014`, `2_28`, `manylinux_2_17`,
-    `musllinux_1_2`, `off` (plain `linux_<arch>`); add `-unchecked` to skip the check;
-    default: the best policy the binaries satisfy."""
+    `musllinux_1_2`, `off` or `linux` (plain `linux_<arch>`); add `-unchecked` to skip the
+    check; default (and maturin's `pypi`): the best policy the binaries satisfy."""
 
     auditwheel: Optional[AuditMode] = option(cli=("--auditwheel",), metavar="MODE")
     """`repair`: graft libraries the policy does not allow into the wheel (the default);

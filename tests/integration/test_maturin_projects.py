@@ -94,6 +94,7 @@ def test_workspace_project_gives_maturins_wheel(tmp_path: Path) -> None:
         "maturin_workspace/__init__.py",
         f"maturin_workspace/_native.cpython-{SUFFIX}",
         "maturin_workspace/sdist_skip.py",  # excluded from the sdist only
+        "mw_helpers/__init__.py",  # python-packages, from python-source
         f"{stem}.dist-info/METADATA", f"{stem}.dist-info/WHEEL", f"{stem}.dist-info/RECORD",
         f"{stem}.dist-info/sboms/maturin-workspace.cyclonedx.json",
     ])
@@ -117,7 +118,7 @@ def test_workspace_project_gives_maturins_wheel(tmp_path: Path) -> None:
 
     venv = make_venv(Path(sys.executable), tmp_path / "venv")
     pip_install(venv, wheel)
-    code = "import maturin_workspace as m; print(m.greet('ada'), m.scaled(14))"
+    code = "import maturin_workspace as m, mw_helpers; print(m.greet('ada'), m.scaled(14))"
     assert venv_python(venv, code) == "HELLO, ADA! 42"  # the target table's feature
 
     theirs = maturin_build(project, tmp_path / "maturin")
@@ -125,14 +126,20 @@ def test_workspace_project_gives_maturins_wheel(tmp_path: Path) -> None:
 
 
 def test_member_manifest_finds_the_workspace_pyproject(tmp_path: Path) -> None:
-    """`-m` naming the member: pyproject.toml is found above it, as maturin finds it."""
+    """`-m` naming the member: pyproject.toml is found above it, as maturin finds it (and
+    the SBOM is left out when the environment turns it off)."""
     project = copy_example("maturin-workspace", tmp_path / "src")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    wheel, _ = _build(elsewhere, tmp_path / "out", "-m",
-                      str(project / "crates" / "py" / "Cargo.toml"))
-    assert f"maturin_workspace/_native.cpython-{SUFFIX}" in _members(wheel)
-    assert "maturin_workspace/__init__.py" in _members(wheel)
+    result = run_tool("build", "-i", sys.executable, "-o", tmp_path / "out", "--no-sdist", "-m",
+                      project / "crates" / "py" / "Cargo.toml", cwd=elsewhere,
+                      env={**os.environ, "PYO3_PACK_SBOM_RUST": "0"})
+    (wheel,) = (tmp_path / "out").glob("*.whl")
+    assert result.returncode == 0
+    members = _members(wheel)
+    assert f"maturin_workspace/_native.cpython-{SUFFIX}" in members
+    assert {"maturin_workspace/__init__.py", "mw_helpers/__init__.py"} <= set(members)
+    assert not [m for m in members if "/sboms/" in m]
 
 
 def test_workspace_project_through_pip_wheel(tmp_path: Path, tool_wheelhouse: Path) -> None:

@@ -115,6 +115,13 @@ def test_maturin_spellings_mean_the_same_fields() -> None:
     assert settings.cargo.rustc_extra_args == ("-C", "opt-level=1")
     assert settings.audit.compatibility == "2014"
     assert settings.layout.bindings is Binding.RUST_CPYTHON
+    maturin = resolve([_toml({"compatibility": "pypi", "bindings": "pyo3-ffi"})]).settings
+    assert maturin.audit.compatibility is None  # the best policy: what PyPI takes
+    assert maturin.layout.bindings is Binding.PYO3
+    env = resolve([environment_source({"PYO3_PACK_COMPATIBILITY": "2_28"})]).settings
+    assert env.audit.compatibility == "2_28"
+    with pytest.raises(ConfigError, match=r"uniffi bindings in .* are not supported yet"):
+        resolve([_toml({"bindings": "uniffi"})])
 
 
 def test_text_sources_parse_booleans_lists_and_enums() -> None:
