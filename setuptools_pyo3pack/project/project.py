@@ -123,8 +123,12 @@ def _package_metadata(crate: Crate, binding: BindingChoice, config: Configuratio
         _process.log(f"warning: {people_warning} (authors of {crate.manifest_path})")
     if binding.binding is Binding.CFFI:
         package_metadata = _require(package_metadata, "cffi")
-    if binding.abi3 and package_metadata.core.requires_python is None:
-        # an abi3-py39 wheel installs on any later CPython but never on an earlier one
+    table = pyproject.project_table if pyproject.path is not None else None
+    fills_it = not isinstance(table, dict) or "requires-python" in (table.get("dynamic") or [])
+    if binding.abi3 and package_metadata.core.requires_python is None and fills_it:
+        # an abi3-py39 wheel installs on any later CPython but never on an earlier one; a
+        # [project] table that does not list requires-python as dynamic keeps it unset
+        # (PEP 621, and what maturin writes)
         floor = f">={binding.abi3[0]}.{binding.abi3[1]}"
         core = dataclasses.replace(package_metadata.core, requires_python=floor)
         package_metadata = dataclasses.replace(package_metadata, core=core)
