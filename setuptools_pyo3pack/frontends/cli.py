@@ -17,8 +17,9 @@ def _build(args: argparse.Namespace) -> int:
     from .distributions import build_distributions
 
     project = load_project(configuration(args))
-    # like maturin: an sdist too when the project is set up to build from one
-    for path in build_distributions(project, sdist=project.has_build_system and not args.no_sdist):
+    # an sdist too when the project is set up to build from one (or `--sdist` asks)
+    sdist = args.sdist or (project.has_build_system and not args.no_sdist)
+    for path in build_distributions(project, sdist=sdist):
         print(path)
     return 0
 
@@ -42,6 +43,7 @@ def _develop(args: argparse.Namespace) -> int:
     interpreter = probe_one(str(venv / "bin" / "python"))
     options = DevelopOptions(
         extras=[e for text in args.extras for e in split_text(text, Split.COMMA)],
+        groups=[g for text in args.group for g in split_text(text, Split.COMMA)],
         uv=args.uv, pip_path=args.pip_path, skip_install=args.skip_install)
     develop(configuration(args, develop_values(interpreter), editable=True), venv, interpreter,
             options)
@@ -73,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build wheels for every supported interpreter")
     add_wheel_options(build)
+    build.add_argument("--sdist", action="store_true",
+                       help="also write an sdist, even without a [build-system] table")
+    build.add_argument("-f", "--find-interpreter", action="store_true",
+                       help="build for every supported interpreter found (what happens "
+                       "without -i anyway; accepted for maturin's command lines)")
     build.set_defaults(handler=_build)
 
     develop = commands.add_parser(
@@ -87,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "the virtualenv has no pip)")
     install.add_argument("--pip-path", type=Path, metavar="PIP",
                          help="a pip executable to install requirements with")
+    install.add_argument("-G", "--group", action="append", default=[], metavar="GROUPS",
+                         help="also install these dependency groups of pyproject.toml "
+                         "(PEP 735; comma separated)")
     install.add_argument("--skip-install", action="store_true",
                          help="only build the native module into the Python package, install "
                          "nothing (mixed Rust/Python projects)")

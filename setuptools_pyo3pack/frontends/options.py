@@ -16,7 +16,7 @@ from ..config.docs import field_docs
 from ..config.settings import GROUPS
 
 _TITLES = {"cargo": "cargo", "layout": "project", "audit": "platform tag (Linux)",
-           "output": "output"}
+           "output": "output", "sbom": "software bill of materials"}
 
 
 def add_settings_options(parser: argparse.ArgumentParser, groups: Collection[str], *,

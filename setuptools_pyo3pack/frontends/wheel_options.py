@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ..config.load import Configuration
 
 #: What `build` and `publish` show; `develop` and `sdist` show fewer.
-WHEEL_GROUPS = ("cargo", "layout", "audit", "output")
+WHEEL_GROUPS = ("cargo", "layout", "audit", "output", "sbom")
 
 
 def add_build_options(parser: argparse.ArgumentParser, groups: Collection[str] = WHEEL_GROUPS,

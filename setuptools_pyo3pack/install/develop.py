@@ -53,6 +53,8 @@ class DevelopOptions:
 
     extras: Sequence[str] = ()
     """Extras whose requirements are installed too (`-E/--extras`)."""
+    groups: Sequence[str] = ()
+    """PEP 735 dependency groups installed too (`-G/--group`)."""
     uv: bool = False
     """Install requirements with uv rather than pip (`--uv`)."""
     pip_path: Path | None = None
@@ -79,8 +81,9 @@ def develop(config: Configuration, venv: Path, interpreter: Interpreter,
         return venv
     argv = requirements.installer_argv(venv, interpreter, uv=options.uv,
                                        pip_path=options.pip_path)
-    requirements.install_requirements(
-        requirements.requirements_for(project.metadata.core, options.extras), argv, venv)
+    wanted = requirements.requirements_for(project.metadata.core, options.extras)
+    wanted += requirements.dependency_groups(project.config.pyproject, options.groups)
+    requirements.install_requirements(wanted, argv, venv)
     wheel = build_wheel(project, item, out_dir, editable=project.layout.mixed, compress=False)
     installed = _install_stamp(project, venv)
     key = f"{wheel}|{freshness.file_state(wheel)}"

@@ -14,6 +14,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from .. import _process
+from ..config.pyproject import Pyproject
 from ..errors import ConfigError, EnvironmentNotFound
 from ..platforms.interpreter import Interpreter
 from ..project.metadata import CoreMetadata
@@ -48,6 +49,36 @@ def requirements_for(core: CoreMetadata, extras: Sequence[str]) -> list[str]:
         requirement.marker = Marker(rest) if rest else None
         chosen.append(str(requirement))
     return chosen
+
+
+def dependency_groups(pyproject: Pyproject, names: Sequence[str]) -> list[str]:
+    """The requirements of PEP 735 `[dependency-groups]`, with `{include-group = ...}`
+    followed."""
+    table = pyproject.data.get("dependency-groups")
+    groups = {canonicalize_name(k): v for k, v in table.items()} \
+        if isinstance(table, dict) else {}
+    where = f"[dependency-groups] of {pyproject.path}"
+    found: list[str] = []
+
+    def add(name: str, seen: tuple[str, ...]) -> None:
+        key = canonicalize_name(name)
+        if key not in groups:
+            raise ConfigError(f"{where} has no group {name!r}",
+                              hint=f"its groups are: {', '.join(groups) or 'none'}")
+        if key in seen:
+            raise ConfigError(f"group {name!r} of {where} includes itself")
+        for item in groups[key] if isinstance(groups[key], list) else []:
+            if isinstance(item, str):
+                found.append(item)
+            elif isinstance(item, dict) and isinstance(item.get("include-group"), str):
+                add(item["include-group"], (*seen, key))
+            else:
+                raise ConfigError(f"group {name!r} of {where} has {item!r}, which is neither "
+                                  "a requirement nor {include-group = ...}")
+
+    for name in names:
+        add(name, ())
+    return list(dict.fromkeys(found))
 
 
 def installer_argv(venv: Path, interpreter: Interpreter, *, uv: bool = False,

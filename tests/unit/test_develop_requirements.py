@@ -59,3 +59,17 @@ def test_the_installer_is_pip_unless_uv_is_asked_for_or_pip_is_missing(
     monkeypatch.setattr("shutil.which", lambda name: None)
     with pytest.raises(EnvironmentNotFound, match="has no pip, and uv is not on PATH"):
         requirements.installer_argv(venv, interpreter)
+
+
+def test_dependency_groups_follow_their_includes(tmp_path: Path) -> None:
+    from setuptools_pyo3pack.config.pyproject import Pyproject
+
+    data = {"dependency-groups": {"test": ["pytest>=8", {"include-group": "Lint"}],
+                                  "lint": ["ruff"], "loop": [{"include-group": "loop"}]}}
+    pyproject = Pyproject(tmp_path / "pyproject.toml", data)
+    assert requirements.dependency_groups(pyproject, ["test"]) == ["pytest>=8", "ruff"]
+    assert requirements.dependency_groups(pyproject, ["lint", "test"]) == ["ruff", "pytest>=8"]
+    with pytest.raises(ConfigError, match="has no group 'docs'"):
+        requirements.dependency_groups(pyproject, ["docs"])
+    with pytest.raises(ConfigError, match="includes itself"):
+        requirements.dependency_groups(pyproject, ["loop"])
