@@ -143,16 +143,20 @@ def test_member_manifest_finds_the_workspace_pyproject(tmp_path: Path) -> None:
 
 
 def test_workspace_project_through_pip_wheel(tmp_path: Path, tool_wheelhouse: Path) -> None:
+    """The PEP 517 door, with maturin's way of passing build flags to it."""
     project = copy_example("maturin-workspace", tmp_path / "src")
     _switch_backend(project)
     venv = make_venv(Path(sys.executable), tmp_path / "venv")
     out = tmp_path / "wheels"
     _pip(venv, "wheel", "--quiet", "--no-deps", "--find-links", tool_wheelhouse, "-w", out,
-         project)
+         project, env={**os.environ, "MATURIN_PEP517_ARGS": "--features loud"})
     (wheel,) = out.glob("maturin_workspace-*.whl")
     cli, _ = _build(project, tmp_path / "cli")
     assert _members(wheel) == _members(cli)
     assert _metadata(wheel) == _metadata(cli)
+    pip_install(venv, wheel)
+    assert venv_python(venv, "import maturin_workspace as m; print(m.greet('pip'))") == \
+        "HELLO, PIP!"
 
 
 # -- rust/ and src/ -------------------------------------------------------------------------
