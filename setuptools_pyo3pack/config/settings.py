@@ -262,7 +262,8 @@ class LayoutSettings:
 
     data: Optional[str] = option()
     """A folder with data/, scripts/, headers/ to install with the wheel; default:
-    `<module>.data` next to the Python package."""
+    `<module-name>.data` in the project folder (the whole dotted name, as maturin looks
+    for it)."""
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,8 @@ def resolve(
             raise ConfigError(f"{at('python-packages')} has `{extra}`, which is not a folder "
                               f"under {python_root}")
     packages = (top, *python_packages) if mixed else tuple(python_packages)
-    data_dir = project_root / data if data else python_root / f"{top}.data"
+    # maturin: `<module-name>.data` (the whole dotted name) in the project folder
+    data_dir = project_root / data if data else project_root / f"{module_name}.data"
     if data and not data_dir.is_dir():
         raise ConfigError(f"{at('data')} is `{data}`, but {data_dir} does not exist")
     return PythonLayout(
