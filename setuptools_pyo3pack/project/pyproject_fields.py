@@ -126,8 +126,13 @@ def license(value: str | dict[str, Any], ctx: Context
     if "text" in value:
         return None, string(value["text"], "license.text", ctx), None
     relative = string(value["file"], "license.file", ctx)
-    path, text = ctx.read("license.file", relative)
-    return None, text, (_archive_name(path, ctx.root), path)
+    path, _ = ctx.read("license.file", relative)
+    ctx.warnings.append(
+        f"`license.file` in the [project] table of {ctx.pyproject} names {relative!r}: "
+        "written as a License-File (the file in .dist-info/licenses/) as maturin does, not as "
+        'the License text PEP 639 asks for; write license = "<SPDX expression>" and '
+        "license-files instead")
+    return None, None, (_archive_name(path, ctx.root), path)
 
 
 def _archive_name(path: Path, root: Path) -> str:

@@ -222,7 +222,7 @@ FIELDS: list[tuple[dict[str, Any], str, Any]] = [
      "Apache-2.0 WITH LLVM-exception"),
     ({"license": "LicenseRef-Proprietary"}, "license_expression", "LicenseRef-Proprietary"),
     ({"license": {"text": "All rights reserved"}}, "license", "All rights reserved"),
-    ({"license": {"file": "LICENSES/MIT.txt"}}, "license", "MIT text\n"),
+    ({"license": {"file": "LICENSES/MIT.txt"}}, "license", None),
     ({"license": {"file": "LICENSES/MIT.txt"}}, "license_files", ("LICENSES/MIT.txt",)),
     ({"authors": [{"name": "Only Name"}, {"name": "Second"}]}, "author", "Only Name, Second"),
     ({"authors": [{"name": "Only Name"}]}, "author_email", None),
@@ -257,14 +257,14 @@ def test_readme_text_is_the_description_body(root: Path) -> None:
     assert valid(result).description == "# Rich\n\nHello.\n"
 
 
-def test_legacy_license_file_is_also_a_license_file(root: Path) -> None:
+def test_legacy_license_file_is_a_license_file_as_maturin_writes_it(root: Path) -> None:
     (root / "NOTICE").write_text("Copyright 2024\n\nPermission is granted.\n", encoding="utf-8")
     result = apply({"name": "d", "version": "1", "license": {"file": "NOTICE"}}, root)
     assert result.license_sources == {"NOTICE": root / "NOTICE"}
-    assert result.core.license == "Copyright 2024\n\nPermission is granted.\n"
+    assert result.core.license is None
     assert result.core.license_files == ("NOTICE",)
-    license_text = valid(result).license or ""
-    assert "Copyright 2024" in license_text and "Permission is granted." in license_text
+    assert valid(result).license_files == ["NOTICE"]
+    assert any("`license.file`" in w and "as maturin does" in w for w in result.warnings)
 
 
 def test_license_files_are_auto_detected_when_not_given(root: Path) -> None:
