@@ -9,7 +9,12 @@ from pathlib import Path
 
 from .._version import __version__
 from ..errors import Pyo3PackError
-from .wheel_options import add_build_options, add_wheel_options, configuration
+from .wheel_options import (
+    add_build_options,
+    add_cargo_passthrough,
+    add_wheel_options,
+    configuration,
+)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -75,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build wheels for every supported interpreter")
     add_wheel_options(build)
+    add_cargo_passthrough(build)
     build.add_argument("--sdist", action="store_true",
                        help="also write an sdist, even without a [build-system] table")
     build.add_argument("-f", "--find-interpreter", action="store_true",
@@ -86,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         "develop", help="build and install the crate into the active virtualenv"
     )
     add_build_options(develop, ("cargo", "layout"))
+    add_cargo_passthrough(develop)
     install = develop.add_argument_group("install")
     install.add_argument("-E", "--extras", action="append", default=[], metavar="EXTRAS",
                          help="also install the requirements of these extras (comma separated)")

@@ -7,6 +7,8 @@ import sys
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..config.chain import split_text
+from ..config.settings import Split
 from .options import add_settings_options, namespace_source
 
 if TYPE_CHECKING:
@@ -37,6 +39,37 @@ def add_wheel_options(parser: argparse.ArgumentParser, *, release_default: bool 
                         "[build-system] table)")
 
 
+def add_cargo_passthrough(parser: argparse.ArgumentParser) -> None:
+    """cargo's output and checking flags, and trailing rustc flags, as `maturin build` and
+    `maturin develop` take them; they end up in `cargo-extra-args` / `rustc-extra-args`."""
+    group = parser.add_argument_group("cargo output (passed to cargo as given)")
+    group.add_argument("-q", "--quiet", action="store_true", help="no cargo log messages")
+    group.add_argument("-v", "--verbose", action="count", default=0,
+                       help="verbose cargo output (-vv: very verbose, build scripts' too)")
+    group.add_argument("--color", choices=("auto", "always", "never"), metavar="WHEN",
+                       help="coloring of cargo's output: auto, always, never")
+    group.add_argument("--timings", action="store_true",
+                       help="write cargo's build timing report")
+    group.add_argument("--ignore-rust-version", action="store_true",
+                       help="ignore the `rust-version` of packages")
+    group.add_argument("--future-incompat-report", action="store_true",
+                       help="cargo's future incompatibility report after the build")
+    parser.add_argument("rustc_args", nargs="*", metavar="RUSTC_ARGS",
+                        help="rustc flags after `--` (the same as --rustc-extra-args)")
+
+
+def _passthrough(given: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """The cargo and rustc arguments `add_cargo_passthrough`'s flags stand for."""
+    cargo = [flag for flag, key in (("--quiet", "quiet"), ("--timings", "timings"),
+                                    ("--ignore-rust-version", "ignore_rust_version"),
+                                    ("--future-incompat-report", "future_incompat_report"))
+             if given.get(key)]
+    cargo += ["--verbose"] * int(given.get("verbose") or 0)
+    if given.get("color"):
+        cargo += ["--color", str(given["color"])]
+    return cargo, list(given.get("rustc_args") or [])
+
+
 def configuration(args: argparse.Namespace, extra: Mapping[str, Any] | None = None,
                   defaults: Mapping[str, Any] | None = None, *,
                   editable: bool = False) -> Configuration:
@@ -50,6 +83,11 @@ def configuration(args: argparse.Namespace, extra: Mapping[str, Any] | None = No
         values["cargo.profile"] = "release"
     if "cargo.profile" not in given and given.get("debug"):
         values["cargo.profile"] = "dev"
+    for path, added in zip(("cargo.cargo_extra_args", "cargo.rustc_extra_args"),
+                           _passthrough(given)):
+        if added:  # after what the flag itself gave
+            values[path] = (*(word for item in given.get(path, ())
+                              for word in split_text(item, Split.SHELL)), *added)
     if "audit.skip_auditwheel" in given:
         print("pyo3-pack: warning: --skip-auditwheel is deprecated; use --compatibility off",
               file=sys.stderr)
