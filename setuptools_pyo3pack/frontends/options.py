@@ -34,8 +34,8 @@ def add_settings_options(parser: argparse.ArgumentParser, groups: Collection[str
             text = docs.get(info.path, "").replace("%", "%%")
             kwargs: dict[str, Any] = {"dest": info.path, "default": argparse.SUPPRESS,
                                       "help": text}
-            if info.kind is bool:
-                kwargs["action"] = "store_true"
+            if info.kind is bool:  # `--strip`, or `--strip false` as maturin takes it
+                kwargs.update(nargs="?", const=True, type=_boolean, metavar="true|false")
             elif info.kind is tuple and info.option.many:
                 kwargs.update(action="extend", nargs="+", metavar=info.option.metavar)
             elif info.kind is tuple:
@@ -43,6 +43,13 @@ def add_settings_options(parser: argparse.ArgumentParser, groups: Collection[str
             else:
                 kwargs["metavar"] = info.option.metavar
             section.add_argument(*info.option.cli, **kwargs)
+
+
+def _boolean(text: str) -> bool:
+    value = text.strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise argparse.ArgumentTypeError(f"expected true or false, not {text!r}")
+    return value in ("true", "1", "yes", "on")
 
 
 def namespace_source(args: argparse.Namespace, extra: Mapping[str, Any] | None = None) -> Source:

@@ -10,6 +10,7 @@ differential tests build the same folder with maturin and compare the wheels.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -292,16 +293,16 @@ def _flags(venv: Path) -> str:
     return venv_python(venv, "import maturin_settings as m; print(*m.flags())")
 
 
-def _stripped(wheel: Path) -> bool:
+def _stripped(wheel_or_library: Path) -> bool:
+    """Whether the (wheel's) native library has no symbol table left."""
     from elftools.elf.elffile import ELFFile
 
-    with zipfile.ZipFile(wheel) as archive:
-        name = next(n for n in archive.namelist() if n.endswith(".so"))
-        with archive.open(name) as handle:
-            import io
-
-            elf = ELFFile(io.BytesIO(handle.read()))
-            return elf.get_section_by_name(".symtab") is None
+    if wheel_or_library.suffix == ".so":
+        data = wheel_or_library.read_bytes()
+    else:
+        with zipfile.ZipFile(wheel_or_library) as archive:
+            data = archive.read(next(n for n in archive.namelist() if n.endswith(".so")))
+    return ELFFile(io.BytesIO(data)).get_section_by_name(".symtab") is None
 
 
 def test_settings_are_honoured_by_every_door(tmp_path: Path, tool_wheelhouse: Path) -> None:
@@ -328,6 +329,8 @@ def test_settings_are_honoured_by_every_door(tmp_path: Path, tool_wheelhouse: Pa
     editable = make_venv(Path(sys.executable), tmp_path / "editable")
     _pip(editable, "install", "--quiet", "--find-links", tool_wheelhouse, "-e", project)
     assert _flags(editable) == "True True True True"  # editable-profile = "dev"
+    (in_tree,) = (project / "python" / "maturin_settings").glob("_native.*.so")
+    assert _stripped(in_tree)  # the target table applies to editable builds too
 
     developed = make_venv(Path(sys.executable), tmp_path / "developed")
     _develop(project, developed)
