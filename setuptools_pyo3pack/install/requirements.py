@@ -85,8 +85,9 @@ def installer_argv(venv: Path, interpreter: Interpreter, *, uv: bool = False,
                    pip_path: Path | None = None) -> list[str]:
     """The command that installs requirements into `venv`: the given pip, uv (asked for, or
     when the venv has no pip), else the venv's own pip."""
-    if pip_path is not None:
-        return [str(pip_path), "install", "--disable-pip-version-check"]
+    if pip_path is not None:  # pip 22.3+ installs into another environment with --python
+        return [str(pip_path), "--python", interpreter.path, "install",
+                "--disable-pip-version-check"]
     if uv or not _has_pip(interpreter):
         found = shutil.which("uv")
         if found is None:

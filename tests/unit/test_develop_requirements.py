@@ -54,8 +54,8 @@ def test_the_installer_is_pip_unless_uv_is_asked_for_or_pip_is_missing(
         ["/bin/uv", "pip", "install", "--python", interpreter.path]
     (site / "pip").rmdir()
     assert requirements.installer_argv(venv, interpreter)[0] == "/bin/uv"
-    assert requirements.installer_argv(venv, interpreter, pip_path=Path("/p/pip"))[:2] == \
-        ["/p/pip", "install"]
+    assert requirements.installer_argv(venv, interpreter, pip_path=Path("/p/pip"))[:4] == \
+        ["/p/pip", "--python", interpreter.path, "install"]
     monkeypatch.setattr("shutil.which", lambda name: None)
     with pytest.raises(EnvironmentNotFound, match="has no pip, and uv is not on PATH"):
         requirements.installer_argv(venv, interpreter)
