@@ -126,7 +126,8 @@ def _add_crates(collector: _Collector, crate_root: Path) -> None:
     rewritten so the sdist builds on its own, and the workspace's Cargo.lock."""
     root = collector.root
     # every feature's path dependencies belong in the sdist, whatever this build enables
-    metadata = run_cargo_metadata(collector.project.crate.manifest_path, ["--all-features"])
+    metadata = run_cargo_metadata(collector.project.crate.manifest_path,
+                                  ["--all-features", *collector.project.settings.manifest_args])
     workspace_root = Path(os.path.realpath(metadata.workspace_root))
     allowed = [root, workspace_root]
     git_root = _git_root(root)
