@@ -189,11 +189,14 @@ def _readme(crate: Crate) -> tuple[str | None, str | None]:
 def entry_points_text(
     console: Mapping[str, str], gui: Mapping[str, str], other: Mapping[str, Mapping[str, str]]
 ) -> str | None:
-    """entry_points.txt: one section per non-empty group, groups and names sorted."""
-    groups = {**other, "console_scripts": console, "gui_scripts": gui}
+    """entry_points.txt as maturin writes it: console_scripts, gui_scripts, then the other
+    groups sorted, names sorted within a group, `name=object`, no blank lines."""
+    groups = [("console_scripts", console), ("gui_scripts", gui), *sorted(
+        (name, items) for name, items in other.items()
+        if name not in ("console_scripts", "gui_scripts"))]
     sections = [
-        f"[{group}]\n" + "".join(f"{name} = {target}\n" for name, target in sorted(items.items()))
-        for group, items in sorted(groups.items())
+        f"[{group}]\n" + "".join(f"{name}={target}\n" for name, target in sorted(items.items()))
+        for group, items in groups
         if items
     ]
-    return "\n".join(sections) or None
+    return "".join(sections) or None

@@ -10,6 +10,7 @@ the same file.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -135,6 +136,11 @@ def _component(package: CargoPackage, root: CargoPackage, workspace: Path,
         component["hashes"] = [{"alg": "SHA-256", "content": checksum}]
     if package.license:
         component["licenses"] = [_license(package.license)]
+    elif package.license_file:
+        text = _license_text(package)
+        if text is not None:
+            component["licenses"] = [{"license": {"name": "Unknown", "text": {
+                "encoding": "base64", "content": text}}}]
     component["purl"] = _purl(package, root, workspace)
     references = [(kind, url) for kind, url in (
         ("documentation", package.documentation), ("website", package.homepage),
@@ -149,6 +155,16 @@ def _license(text: str) -> dict[str, Any]:
         return {"expression": str(canonicalize_license_expression(text.replace("/", " OR ")))}
     except InvalidLicenseExpression:
         return {"license": {"name": text}}
+
+
+def _license_text(package: CargoPackage) -> str | None:
+    """The `license-file` of a package without an SPDX `license`, base64 as CycloneDX
+    carries license texts."""
+    try:
+        data = (package.root / str(package.license_file)).read_bytes()
+    except OSError:
+        return None
+    return base64.b64encode(data).decode("ascii")
 
 
 def _purl(package: CargoPackage, root: CargoPackage, workspace: Path) -> str:

@@ -188,7 +188,7 @@ def test_wheel_file_lists_one_tag_line_per_expanded_tag() -> None:
 
 def test_entry_points_file_is_sorted_console_scripts() -> None:
     text = metadata.entry_points_text({"zeta": "pkg.cli:main", "alpha": "pkg:run"}, {}, {})
-    assert text == "[console_scripts]\nalpha = pkg:run\nzeta = pkg.cli:main\n"
+    assert text == "[console_scripts]\nalpha=pkg:run\nzeta=pkg.cli:main\n"
 
 
 def test_no_entry_points_file_without_scripts() -> None:

@@ -145,9 +145,9 @@ def test_rich_table_renders_exactly_and_validates(root: Path) -> None:
 
 def test_rich_table_entry_points_txt(root: Path) -> None:
     assert apply(RICH, root).entry_points_text() == (
-        "[console_scripts]\nrich = rich.cli:main\n\n"
-        "[gui_scripts]\nrich-gui = rich.gui:run\n\n"
-        "[rich.plugins]\na = rich.a\nb = rich.b:B\n"
+        "[console_scripts]\nrich=rich.cli:main\n"
+        "[gui_scripts]\nrich-gui=rich.gui:run\n"
+        "[rich.plugins]\na=rich.a\nb=rich.b:B\n"
     )
 
 
@@ -291,14 +291,16 @@ def test_scripts_gui_scripts_and_entry_points(root: Path) -> None:
                     "entry-points": {"pytest11": {"p": "pkg.plugin"}}}, root)
     assert result.console_scripts == {"t": "pkg.cli : main"}
     assert result.entry_points_text() == (
-        "[console_scripts]\nt = pkg.cli : main\n\n[gui_scripts]\ng = pkg:gui\n\n"
-        "[pytest11]\np = pkg.plugin\n"
+        "[console_scripts]\nt=pkg.cli : main\n[gui_scripts]\ng=pkg:gui\n"
+        "[pytest11]\np=pkg.plugin\n"
     )
 
 
-def test_entry_points_text_sorts_groups_and_names() -> None:
-    text = entry_points_text({"z": "m:z", "a": "m:a"}, {}, {"a.group": {"x": "m"}, "empty": {}})
-    assert text == "[a.group]\nx = m\n\n[console_scripts]\na = m:a\nz = m:z\n"
+def test_entry_points_text_in_maturins_order() -> None:
+    text = entry_points_text({"z": "m:z", "a": "m:a"}, {"g": "m:g"},
+                             {"b.group": {"y": "n", "x": "m"}, "a.group": {"w": "m"}, "empty": {}})
+    assert text == ("[console_scripts]\na=m:a\nz=m:z\n[gui_scripts]\ng=m:g\n"
+                    "[a.group]\nw=m\n[b.group]\nx=m\ny=n\n")
     assert entry_points_text({}, {}, {}) is None
 
 

@@ -88,3 +88,16 @@ def test_a_crate_of_binaries_is_an_application(load_crate: Callable[[str], Crate
     assert root["type"] == "application"
     assert [t["type"] for t in root["components"]] == ["application"]
     assert document["components"] == []
+
+
+def test_a_license_file_without_an_spdx_license_is_carried_as_text(
+        load_crate: Callable[[str], Crate]) -> None:
+    import base64
+    import dataclasses
+
+    crate = load_crate("pyo3-pure")
+    package = dataclasses.replace(crate.package, license=None, license_file="README.md")
+    document = sbom.cyclonedx(dataclasses.replace(crate, package=package))
+    text = base64.b64encode((crate.root / "README.md").read_bytes()).decode()
+    assert document["metadata"]["component"]["licenses"] == [
+        {"license": {"name": "Unknown", "text": {"encoding": "base64", "content": text}}}]
