@@ -243,11 +243,15 @@ def test_namespace_packages_give_maturins_wheel(tmp_path: Path) -> None:
     assert _members(wheel) == sorted([
         "mns/helpers.py", "mns/sub/__init__.py", f"mns/sub/native.cpython-{SUFFIX}",
         f"{stem}.dist-info/METADATA", f"{stem}.dist-info/WHEEL", f"{stem}.dist-info/RECORD",
+        f"{stem}.dist-info/entry_points.txt",
         f"{stem}.dist-info/sboms/maturin-namespace.cyclonedx.json"])
     venv = make_venv(Path(sys.executable), tmp_path / "venv")
     pip_install(venv, wheel)
     code = "import mns.sub, mns.helpers; print(mns.sub.answer() - mns.helpers.HALF)"
     assert venv_python(venv, code) == "21"
+    said = subprocess.run([venv / "bin" / "mns-answer"], capture_output=True, text=True,
+                          check=True)
+    assert said.stdout == "42\n"
     theirs = maturin_build(project, tmp_path / "maturin")
     assert_same_wheel(wheel, project, theirs, project)
 

@@ -1,3 +1,7 @@
 from .native import answer
 
-__all__ = ["answer"]
+__all__ = ["answer", "main"]
+
+
+def main() -> None:
+    print(answer())
