@@ -53,6 +53,9 @@ def invocation(
     if cargo.target:
         argv += ["--target", cargo.target]
     argv += settings.feature_args
+    argv += settings.manifest_args
+    if cargo.jobs:
+        argv += ["--jobs", cargo.jobs]
     argv += cargo.cargo_extra_args
     rustc_args = list(cargo.rustc_extra_args)
     if cargo.strip:
@@ -70,6 +73,8 @@ def invocation(
             "PYO3_BUILD_EXTENSION_MODULE": "1",
             "PYO3_ENVIRONMENT_SIGNATURE": f"{interpreter.abi_key}-{interpreter.abiflags}",
         }
+    if cargo.macos_deployment_target and "apple" in (cargo.target or ""):
+        env["MACOSX_DEPLOYMENT_TARGET"] = cargo.macos_deployment_target
     what = f"bin `{bin_name}`" if bin_name else f"`{crate.name}`"
     for_whom = f" for {interpreter.pretty_name}" if interpreter else ""
     return CargoInvocation(tuple(argv), env, f"{what}{for_whom}")

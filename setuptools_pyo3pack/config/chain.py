@@ -22,13 +22,23 @@ from typing import Any
 
 from ..errors import ConfigError
 from . import settings as model
-from .settings import BINDING_ALIASES, GROUPS, Option, Settings, Split
-from .tables import type_word, unknown_key_warning
+from .option import Option, Split
+from .settings import (
+    BINDING_ALIASES,
+    GROUPS,
+    MATURIN_BINDINGS,
+    TABLE_GROUPS,
+    Settings,
+)
+from .tables import type_word
 
 ENV_PREFIX = "PYO3_PACK_"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
-_ENUM_LABELS = {model.Binding: "binding", model.AuditMode: "auditwheel mode"}
+_ENUM_LABELS = {model.Binding: "binding", model.AuditMode: "auditwheel mode",
+                model.SdistGenerator: "sdist generator"}
+#: The key of per-target tables: `[tool.maturin.target."<triple>"]`.
+TARGET_TABLES = "target"
 
 
 @dataclass(frozen=True)
@@ -42,13 +52,24 @@ class FieldInfo:
     option: Option
 
     @property
+    def group(self) -> str:
+        return self.path.split(".", 1)[0]
+
+    @property
     def name(self) -> str:
         return self.path.split(".", 1)[1]
 
     @property
-    def key(self) -> str:
-        """The key in TOML tables and config_settings: `cargo-extra-args`."""
+    def table_key(self) -> str:
+        """The key inside the field's own table: `cargo-extra-args`, or `rust` in `sbom`."""
         return self.name.replace("_", "-")
+
+    @property
+    def key(self) -> str:
+        """The flat key in TOML tables and config_settings: `cargo-extra-args`, `sbom-rust`."""
+        if self.group in TABLE_GROUPS:
+            return f"{self.group}-{self.table_key}"
+        return self.table_key
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -57,7 +78,7 @@ class FieldInfo:
     @property
     def env(self) -> tuple[str, ...]:
         """Environment variables that set it: `PYO3_PACK_CARGO_EXTRA_ARGS` and aliases."""
-        return (ENV_PREFIX + self.name.upper(), *self.option.env_aliases)
+        return (ENV_PREFIX + self.key.replace("-", "_").upper(), *self.option.env_aliases)
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +141,8 @@ class Resolved:
     settings: Settings
     origins: Mapping[str, Origin]
     """Field path -> where the winning value was written (for messages)."""
+    ranks: Mapping[str, int] = field(default_factory=dict)
+    """Field path -> the position of the winning source in the chain (higher wins)."""
 
     def where(self, path: str) -> str | None:
         """Where the value was written, e.g. "`module-name` in [tool.pyo3-pack] of ..."."""
@@ -136,7 +159,8 @@ def resolve(sources: Sequence[Source]) -> Resolved:
     """Merge `sources` (lowest precedence first) into Settings."""
     values: dict[str, Any] = {}
     origins: dict[str, Origin] = {}
-    for source in sources:
+    ranks: dict[str, int] = {}
+    for rank, source in enumerate(sources):
         for path, raw in source.values.items():
             info = fields()[path]
             value = convert(info, raw, source)
@@ -146,12 +170,13 @@ def resolve(sources: Sequence[Source]) -> Resolved:
                     value = tuple(dict.fromkeys(value))  # arguments keep their repeats
             values[path] = value
             origins[path] = source.origin(path)
+            ranks[path] = rank
     groups = {
         group: cls(**{info.name: values[path] for path, info in fields().items()
                       if path.startswith(group + ".") and path in values})
         for group, cls in GROUPS
     }
-    return Resolved(Settings(**groups), origins)
+    return Resolved(Settings(**groups), origins, ranks)
 
 
 # -- converting one raw value ------------------------------------------------------------------
@@ -208,8 +233,11 @@ def _strings(raw: Any, where: str, how: Split) -> tuple[str, ...]:
 
 def _member(kind: type[enum.Enum], raw: str, source: Source) -> enum.Enum:
     text = raw.strip().lower()
-    if kind is model.Binding and text in BINDING_ALIASES:
-        return BINDING_ALIASES[text]
+    if kind is model.Binding and text in {**BINDING_ALIASES, **MATURIN_BINDINGS}:
+        return {**BINDING_ALIASES, **MATURIN_BINDINGS}[text]
+    if kind is model.Binding and text == "uniffi":
+        raise ConfigError(f"uniffi bindings{f' in {source.where}' if source.where else ''} are "
+                          "not supported yet", hint="build this crate with maturin for now")
     try:
         return kind(text)
     except ValueError:
@@ -217,73 +245,3 @@ def _member(kind: type[enum.Enum], raw: str, source: Source) -> enum.Enum:
         at = f" in {source.where}" if source.where else ""
         raise ConfigError(f"unknown {_ENUM_LABELS.get(kind, kind.__name__)} `{raw}`{at}",
                           hint=f"use one of {choices}") from None
-
-
-# -- building sources ---------------------------------------------------------------------------
-
-
-def _by_key(*, text_only: bool) -> dict[str, FieldInfo]:
-    return {key: info for info in fields().values() if info.option.toml or text_only
-            for key in info.keys}
-
-
-def table_source(table: Mapping[str, Any], where: str, base: Path | None
-                 ) -> tuple[Source, list[str]]:
-    """A `[tool.pyo3-pack]`-style table; warnings name unknown keys with a suggestion."""
-    known = _by_key(text_only=False)
-    values: dict[str, Any] = {}
-    labels: dict[str, str] = {}
-    warnings: list[str] = []
-    for key, raw in table.items():
-        info = known.get(str(key))
-        if info is None:
-            warnings.append(unknown_key_warning(str(key), list(known), where))
-            continue
-        values[info.path] = raw
-        labels[info.path] = str(key)
-    return Source(where, values, base, labels=labels), warnings
-
-
-def environment_source(environ: Mapping[str, str]) -> Source:
-    """`PYO3_PACK_<NAME>` (and each field's older variable names) from the environment."""
-    values: dict[str, Any] = {}
-    labels: dict[str, str] = {}
-    for info in fields().values():
-        if not info.option.env:
-            continue
-        for variable in info.env:
-            if variable in environ:
-                values[info.path] = environ[variable]
-                labels[info.path] = variable
-    return Source("the environment", values, Path.cwd(), text=True, labels=labels)
-
-
-def config_settings_source(config_settings: Mapping[str, str | list[str]] | None
-                           ) -> tuple[Source, list[str]]:
-    """PEP 517 config_settings: the TOML keys, as strings (a list when given twice)."""
-    known = _by_key(text_only=False)
-    values: dict[str, Any] = {}
-    labels: dict[str, str] = {}
-    warnings: list[str] = []
-    for key, raw in (config_settings or {}).items():
-        info = known.get(key)
-        if info is None:
-            warnings.append(unknown_key_warning(key, list(known), "config_settings"))
-            continue
-        items = [raw] if isinstance(raw, str) else list(raw)
-        if info.kind is tuple or info.option.parse is not None:
-            values[info.path] = [word for item in items
-                                 for word in split_text(item, info.option.split)]
-        else:
-            values[info.path] = items[-1]
-        labels[info.path] = key
-    return Source("config_settings", values, Path.cwd(), text=True, labels=labels), warnings
-
-
-def values_source(where: str | None, values: Mapping[str, Any], base: Path | None = None,
-                  labels: Mapping[str, str] | None = None) -> Source:
-    """Values a front door already holds (defaults, parsed flags, RustCrate arguments)."""
-    unknown = sorted(set(values) - set(fields()))
-    if unknown:
-        raise ValueError(f"not settings fields: {unknown}")
-    return Source(where, dict(values), base, labels=dict(labels or {}))

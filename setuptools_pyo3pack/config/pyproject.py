@@ -78,13 +78,33 @@ class Pyproject:
 
 
 def find_pyproject(manifest_path: Path | None, cwd: Path) -> Path | None:
-    """pyproject.toml next to the given Cargo.toml, else in the current folder."""
+    """pyproject.toml for the given Cargo.toml, else the one in the current folder.
+
+    As maturin looks for it: in the crate's folder or above it, up to the folder holding the
+    crate's cargo workspace (so `-m rust/Cargo.toml` finds the project's pyproject.toml)."""
     candidates = []
     if manifest_path is not None:
-        folder = manifest_path if manifest_path.is_dir() else manifest_path.parent
-        candidates.append(folder.absolute() / "pyproject.toml")
+        folder = (manifest_path if manifest_path.is_dir() else manifest_path.parent).absolute()
+        limit = workspace_root(folder).parent
+        candidates += [parent / "pyproject.toml" for parent in (folder, *folder.parents)
+                       if parent == limit or limit in parent.parents]
     candidates.append(cwd / "pyproject.toml")
     return next((c for c in candidates if c.is_file()), None)
+
+
+def workspace_root(folder: Path) -> Path:
+    """The nearest folder at or above `folder` whose Cargo.toml has a `[workspace]` table
+    (cargo's rule, without running cargo), else `folder`."""
+    for parent in (folder, *folder.parents):
+        manifest = parent / "Cargo.toml"
+        if not manifest.is_file():
+            continue
+        try:
+            if "workspace" in load_toml(manifest, "Cargo.toml"):
+                return parent
+        except ConfigError:
+            return folder  # cargo will say what is wrong with it
+    return folder
 
 
 def load_pyproject(manifest_path: Path | None, cwd: Path) -> Pyproject:

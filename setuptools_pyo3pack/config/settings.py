@@ -13,7 +13,9 @@ run time, which on Python 3.9 needs `Optional[...]` rather than `... | None`.
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
+
+from .option import Pattern, Split, _compatibility, _patterns, option
 
 
 class Choice(str, enum.Enum):
@@ -40,6 +42,8 @@ class Binding(Choice):
 
 #: Other spellings users write for a binding (maturin accepts `cpython`).
 BINDING_ALIASES = {"cpython": Binding.RUST_CPYTHON}
+#: maturin's `pyo3-ffi` (crates on pyo3's raw FFI layer) builds and packs as pyo3 does.
+MATURIN_BINDINGS = {"pyo3-ffi": Binding.PYO3}
 
 
 class AuditMode(Choice):
@@ -51,65 +55,11 @@ class AuditMode(Choice):
     SKIP = "skip"
 
 
-class Split(enum.Enum):
-    """How a single string becomes a list (command line, environment, config_settings)."""
+class SdistGenerator(Choice):
+    """Which files an sdist holds."""
 
-    SHELL = "shell"
-    """Shell words: `--locked "-C opt-level=3"`."""
-    COMMA = "comma"
-    """Commas or spaces: `fast,simd`."""
-
-
-@dataclass(frozen=True)
-class Option:
-    """How one field is set from outside; every name has a default derived from the field."""
-
-    cli: tuple[str, ...] = ()
-    """Command-line flags; none: not on the command line."""
-    toml: bool = True
-    """Settable in `[tool.pyo3-pack]` / `[tool.maturin]` and PEP 517 config_settings."""
-    env: bool = True
-    """Settable through `PYO3_PACK_<NAME>`."""
-    aliases: tuple[str, ...] = ()
-    """Other keys meaning this field (maturin's names, older spellings)."""
-    env_aliases: tuple[str, ...] = ()
-    """Other environment variables meaning this field."""
-    merge: bool = False
-    """Lists from several sources add up (file first) instead of the last one winning."""
-    split: Split = Split.COMMA
-    """How a string becomes a list for list fields."""
-    parse: Optional[Callable[[Any, str], Any]] = None
-    """A converter for values a plain type check cannot handle: (raw value, where) -> value."""
-    metavar: Optional[str] = None
-    """The value's name in `--help`."""
-    many: bool = False
-    """The flag takes several values at once (`-i 3.11 3.12`)."""
-
-
-def option(default: Any = None, **how: Any) -> Any:
-    """A settings field: its default and how it is set (see `Option`)."""
-    return field(default=default, metadata={"option": Option(**how)})
-
-
-def _glob(item: Any, where: str) -> str:
-    """maturin writes an include/exclude entry as a glob, or as `{ path = "...", format }`."""
-    from ..errors import ConfigError
-
-    if isinstance(item, str):
-        return item
-    if isinstance(item, dict) and isinstance(item.get("path"), str):
-        return str(item["path"])
-    raise ConfigError(f"each entry of {where} must be a glob pattern string")
-
-
-def _globs(value: Any, where: str) -> tuple[str, ...]:
-    from ..errors import ConfigError
-
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, (list, tuple)):
-        raise ConfigError(f"{where} must be a list of glob patterns")
-    return tuple(_glob(item, where) for item in value)
+    CARGO = "cargo"
+    GIT = "git"
 
 
 @dataclass(frozen=True)
@@ -123,6 +73,10 @@ class CargoSettings:
     profile: Optional[str] = option(cli=("--profile",), metavar="NAME")
     """The cargo profile; default `dev` for `build` and `develop`, `release` for `publish`,
     backend wheels and setuptools wheels (`-r/--release` is `--profile release`)."""
+
+    editable_profile: Optional[str] = option()
+    """The cargo profile of editable builds (`develop`, `pip install -e`); default: `profile`
+    when the same or a lower source sets it, else `dev`."""
 
     features: tuple[str, ...] = option((), cli=("-F", "--features"), merge=True,
                                        metavar="FEATURES")
@@ -159,6 +113,30 @@ class CargoSettings:
     """The shell command that exercises the instrumented build for `--pgo` (run in the
     project folder with the temporary virtualenv active), e.g. `python bench.py`."""
 
+    frozen: bool = option(False, cli=("--frozen",))
+    """Require Cargo.lock and the dependency cache to be up to date (cargo's `--frozen`)."""
+
+    locked: bool = option(False, cli=("--locked",))
+    """Require Cargo.lock to be up to date (cargo's `--locked`)."""
+
+    offline: bool = option(False, cli=("--offline",))
+    """Run cargo without accessing the network (cargo's `--offline`)."""
+
+    config: tuple[str, ...] = option((), cli=("--config",), merge=True, split=Split.SHELL,
+                                     metavar="KEY=VALUE")
+    """Cargo configuration values to override (cargo's `--config`), one per item."""
+
+    unstable_flags: tuple[str, ...] = option((), cli=("-Z",), merge=True, split=Split.SHELL,
+                                             metavar="FLAG")
+    """Unstable (nightly-only) cargo flags, passed as `-Z FLAG`."""
+
+    jobs: Optional[str] = option(cli=("-j", "--jobs"), toml=False, metavar="N")
+    """How many compiler jobs cargo runs at once; default: one per CPU."""
+
+    macos_deployment_target: Optional[str] = option(aliases=("macosx-deployment-target",))
+    """The oldest macOS version to build for (MACOSX_DEPLOYMENT_TARGET), usually set in a
+    `[tool.maturin.target."<triple>"]` table; only used for macOS targets."""
+
     zig: bool = option(False, cli=("--zig",))
     """Link with zig (`cargo-zigbuild`) against the glibc of the `compatibility` policy
     (default manylinux2014), so a new host builds wheels for old distributions."""
@@ -181,15 +159,24 @@ class LayoutSettings:
     python_packages: tuple[str, ...] = option(())
     """More top-level Python packages to pack, next to the module's package."""
 
-    include: tuple[str, ...] = option((), parse=_globs)
-    """Extra files to pack: globs relative to the Python source folder."""
+    include: tuple[Pattern, ...] = option((), parse=_patterns)
+    """Extra files to pack: globs relative to the project folder (pyproject.toml's), tried
+    relative to the Python source folder when they match nothing there; a table
+    `{ path = "...", format = "sdist" }` limits one to the sdist or the wheel. A pattern
+    that matches nothing is skipped."""
 
-    exclude: tuple[str, ...] = option((), parse=_globs)
-    """Files to leave out: gitignore-style patterns relative to the project folder."""
+    exclude: tuple[Pattern, ...] = option((), parse=_patterns)
+    """Files to leave out: globs relative to the project folder (for wheels also relative to
+    the Python source folder), in the same forms as `include`."""
+
+    sdist_generator: Optional[SdistGenerator] = option(metavar="NAME")
+    """Which files the sdist holds: `cargo` (what `cargo package --list` gives, plus path
+    dependencies; the default) or `git` (the files `git ls-files` lists)."""
 
     data: Optional[str] = option()
     """A folder with data/, scripts/, headers/ to install with the wheel; default:
-    `<module>.data` next to the Python package."""
+    `<module-name>.data` in the project folder (the whole dotted name, as maturin looks
+    for it)."""
 
 
 @dataclass(frozen=True)
@@ -197,10 +184,11 @@ class AuditSettings:
     """The platform tag of Linux wheels, and what to do about libraries outside the policy."""
 
     compatibility: Optional[str] = option(cli=("--compatibility", "--manylinux"),
-                                          aliases=("manylinux",), metavar="POLICY")
+                                          aliases=("manylinux",), metavar="POLICY",
+                                          parse=_compatibility)
     """Tag for this policy, checked against the binaries: `2014`, `2_28`, `manylinux_2_17`,
-    `musllinux_1_2`, `off` (plain `linux_<arch>`); add `-unchecked` to skip the check;
-    default: the best policy the binaries satisfy."""
+    `musllinux_1_2`, `off` or `linux` (plain `linux_<arch>`); add `-unchecked` to skip the
+    check; default (and maturin's `pypi`): the best policy the binaries satisfy."""
 
     auditwheel: Optional[AuditMode] = option(cli=("--auditwheel",), metavar="MODE")
     """`repair`: graft libraries the policy does not allow into the wheel (the default);
@@ -222,6 +210,24 @@ class OutputSettings:
     out_dir: Optional[Path] = option(cli=("-o", "--out"), toml=False, metavar="DIR")
     """Where built files go; default: `<cargo target directory>/wheels`."""
 
+    use_base_python: bool = option(False)
+    """Point cargo at the base interpreter of a PEP 517 build environment rather than the
+    environment's own (accepted for maturin projects; the backend always does so, so pyo3
+    is not rebuilt for every new isolated environment)."""
+
+
+@dataclass(frozen=True)
+class SbomSettings:
+    """Software bills of materials in `.dist-info/sboms/` (PEP 770); written in pyproject as
+    the `[tool.pyo3-pack.sbom]` (or `[tool.maturin.sbom]`) table."""
+
+    rust: bool = option(True)
+    """Write a CycloneDX 1.5 SBOM of the crate's Rust dependency graph
+    (`<crate>.cyclonedx.json`)."""
+
+    include: tuple[str, ...] = option((), cli=("--sbom-include",), many=True, metavar="FILE")
+    """More SBOM files to ship, relative to the project folder."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -231,6 +237,7 @@ class Settings:
     layout: LayoutSettings = field(default_factory=LayoutSettings)
     audit: AuditSettings = field(default_factory=AuditSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
+    sbom: SbomSettings = field(default_factory=SbomSettings)
 
     @property
     def profile(self) -> str:
@@ -249,6 +256,19 @@ class Settings:
             args.append("--no-default-features")
         return args
 
+    @property
+    def manifest_args(self) -> list[str]:
+        """Cargo's lock-file, network and configuration flags: for every cargo command,
+        `cargo metadata` included."""
+        cargo = self.cargo
+        args = [flag for flag, on in (("--frozen", cargo.frozen), ("--locked", cargo.locked),
+                                      ("--offline", cargo.offline)) if on]
+        for value in cargo.config:
+            args += ["--config", value]
+        for flag in cargo.unstable_flags:
+            args += ["-Z", flag]
+        return args
+
 
 #: The groups of `Settings`, in the order `--help` and the documentation show them.
 GROUPS: tuple[tuple[str, type[Any]], ...] = (
@@ -256,4 +276,9 @@ GROUPS: tuple[tuple[str, type[Any]], ...] = (
     ("layout", LayoutSettings),
     ("audit", AuditSettings),
     ("output", OutputSettings),
+    ("sbom", SbomSettings),
 )
+
+#: Groups written as their own sub-table (`[tool.pyo3-pack.sbom]`); their flat keys and
+#: environment variables carry the group's name (`sbom-rust`, `PYO3_PACK_SBOM_RUST`).
+TABLE_GROUPS = frozenset({"sbom"})

@@ -28,15 +28,20 @@ ConfigSettings = Union[Mapping[str, Union[str, list[str]]], None]
 T = TypeVar("T")
 
 def backend_configuration(config_settings: ConfigSettings, *, editable: bool) -> Configuration:
-    """Settings for a backend build: defaults < pyproject < environment < config_settings."""
-    from ..config.chain import config_settings_source, values_source
+    """Settings for a backend build: defaults < pyproject < environment < maturin's build
+    flags (MATURIN_PEP517_ARGS, `build-args`) < config_settings."""
     from ..config.load import load_configuration
+    from ..config.sources import config_settings_source, values_source
+    from .maturin_args import CONFIG_KEY, maturin_build_args
 
-    given, warnings = config_settings_source(config_settings)
+    maturin, warnings = maturin_build_args(config_settings)
+    others = {k: v for k, v in (config_settings or {}).items() if k != CONFIG_KEY}
+    given, unknown = config_settings_source(others)
     defaults = {"cargo.profile": "dev" if editable else "release"}
     door = values_source(None, {"output.interpreters": (sys.executable,)})
-    config = load_configuration(door, defaults, extra=(given,))
-    return _with_warnings(config, warnings)
+    extra = (given,) if maturin is None else (maturin, given)
+    config = load_configuration(door, defaults, extra=extra, editable=editable)
+    return _with_warnings(config, [*warnings, *unknown])
 
 
 def _with_warnings(config: Configuration, warnings: list[str]) -> Configuration:

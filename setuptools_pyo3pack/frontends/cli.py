@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .._version import __version__
 from ..errors import Pyo3PackError
-from .wheel_options import add_build_options, add_wheel_options, configuration
+from .wheel_options import (
+    add_build_options,
+    add_cargo_passthrough,
+    add_wheel_options,
+    configuration,
+)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -16,8 +22,9 @@ def _build(args: argparse.Namespace) -> int:
     from .distributions import build_distributions
 
     project = load_project(configuration(args))
-    # like maturin: an sdist too when the project is set up to build from one
-    for path in build_distributions(project, sdist=project.has_build_system and not args.no_sdist):
+    # an sdist too when the project is set up to build from one (or `--sdist` asks)
+    sdist = args.sdist or (project.has_build_system and not args.no_sdist)
+    for path in build_distributions(project, sdist=sdist):
         print(path)
     return 0
 
@@ -33,11 +40,18 @@ def _sdist(args: argparse.Namespace) -> int:
 
 def _develop(args: argparse.Namespace) -> int:
     from ..compile.interpreters import probe_one
-    from ..install.develop import active_virtualenv, develop, develop_values
+    from ..config.chain import split_text
+    from ..config.option import Split
+    from ..install.develop import DevelopOptions, active_virtualenv, develop, develop_values
 
     venv = active_virtualenv()
     interpreter = probe_one(str(venv / "bin" / "python"))
-    develop(configuration(args, develop_values(interpreter)), venv, interpreter)
+    options = DevelopOptions(
+        extras=[e for text in args.extras for e in split_text(text, Split.COMMA)],
+        groups=[g for text in args.group for g in split_text(text, Split.COMMA)],
+        uv=args.uv, pip_path=args.pip_path, skip_install=args.skip_install)
+    develop(configuration(args, develop_values(interpreter), editable=True), venv, interpreter,
+            options)
     return 0
 
 
@@ -66,12 +80,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build wheels for every supported interpreter")
     add_wheel_options(build)
+    add_cargo_passthrough(build)
+    build.add_argument("--sdist", action="store_true",
+                       help="also write an sdist, even without a [build-system] table")
+    build.add_argument("-f", "--find-interpreter", action="store_true",
+                       help="build for every supported interpreter found (what happens "
+                       "without -i anyway; accepted for maturin's command lines)")
     build.set_defaults(handler=_build)
 
     develop = commands.add_parser(
         "develop", help="build and install the crate into the active virtualenv"
     )
     add_build_options(develop, ("cargo", "layout"))
+    add_cargo_passthrough(develop)
+    install = develop.add_argument_group("install")
+    install.add_argument("-E", "--extras", action="append", default=[], metavar="EXTRAS",
+                         help="also install the requirements of these extras (comma separated)")
+    install.add_argument("--uv", action="store_true",
+                         help="install requirements with uv instead of pip (the default when "
+                         "the virtualenv has no pip)")
+    install.add_argument("--pip-path", type=Path, metavar="PIP",
+                         help="a pip executable to install requirements with")
+    install.add_argument("-G", "--group", action="append", default=[], metavar="GROUPS",
+                         help="also install these dependency groups of pyproject.toml "
+                         "(PEP 735; comma separated)")
+    install.add_argument("--skip-install", action="store_true",
+                         help="only build the native module into the Python package, install "
+                         "nothing (mixed Rust/Python projects)")
     develop.set_defaults(handler=_develop)
 
     sdist = commands.add_parser("sdist", help="build a source distribution (.tar.gz)")

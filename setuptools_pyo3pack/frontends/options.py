@@ -11,12 +11,13 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..config.chain import Source, fields, split_text, values_source
+from ..config.chain import Source, fields, split_text
 from ..config.docs import field_docs
 from ..config.settings import GROUPS
+from ..config.sources import values_source
 
 _TITLES = {"cargo": "cargo", "layout": "project", "audit": "platform tag (Linux)",
-           "output": "output"}
+           "output": "output", "sbom": "software bill of materials"}
 
 
 def add_settings_options(parser: argparse.ArgumentParser, groups: Collection[str], *,
@@ -34,8 +35,8 @@ def add_settings_options(parser: argparse.ArgumentParser, groups: Collection[str
             text = docs.get(info.path, "").replace("%", "%%")
             kwargs: dict[str, Any] = {"dest": info.path, "default": argparse.SUPPRESS,
                                       "help": text}
-            if info.kind is bool:
-                kwargs["action"] = "store_true"
+            if info.kind is bool:  # `--strip`, or `--strip false` as maturin takes it
+                kwargs.update(nargs="?", const=True, type=_boolean, metavar="true|false")
             elif info.kind is tuple and info.option.many:
                 kwargs.update(action="extend", nargs="+", metavar=info.option.metavar)
             elif info.kind is tuple:
@@ -43,6 +44,13 @@ def add_settings_options(parser: argparse.ArgumentParser, groups: Collection[str
             else:
                 kwargs["metavar"] = info.option.metavar
             section.add_argument(*info.option.cli, **kwargs)
+
+
+def _boolean(text: str) -> bool:
+    value = text.strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise argparse.ArgumentTypeError(f"expected true or false, not {text!r}")
+    return value in ("true", "1", "yes", "on")
 
 
 def namespace_source(args: argparse.Namespace, extra: Mapping[str, Any] | None = None) -> Source:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from ..platforms.interpreter import Interpreter
 from ..platforms.tags import normalize_dist_name
 from ..project.project import Project, load_project
 from ..wheel.pipeline import build_wheel
+from . import requirements
 
 
 def active_virtualenv() -> Path:
@@ -44,8 +47,27 @@ def develop_values(interpreter: Interpreter) -> dict[str, Any]:
     return {"output.interpreters": (interpreter.path,), "audit.auditwheel": AuditMode.SKIP}
 
 
-def develop(config: Configuration, venv: Path, interpreter: Interpreter) -> Path:
-    """Build the crate for the virtualenv's interpreter and install it there."""
+@dataclass(frozen=True)
+class DevelopOptions:
+    """What `develop` does besides building (maturin develop's flags)."""
+
+    extras: Sequence[str] = ()
+    """Extras whose requirements are installed too (`-E/--extras`)."""
+    groups: Sequence[str] = ()
+    """PEP 735 dependency groups installed too (`-G/--group`)."""
+    uv: bool = False
+    """Install requirements with uv rather than pip (`--uv`)."""
+    pip_path: Path | None = None
+    """A pip executable to install requirements with (`--pip-path`)."""
+    skip_install: bool = False
+    """Only build the native module into the source tree (`--skip-install`)."""
+
+
+def develop(config: Configuration, venv: Path, interpreter: Interpreter,
+            options: DevelopOptions | None = None) -> Path:
+    """Build the crate for the virtualenv's interpreter and install it there, after the
+    project's dependencies (and those of the extras asked for)."""
+    options = options or DevelopOptions()
     project = load_project(config)
     if project.platform.cross:
         raise ConfigError(f"develop installs into {venv}, on this machine: it cannot build for "
@@ -54,6 +76,18 @@ def develop(config: Configuration, venv: Path, interpreter: Interpreter) -> Path
     (item,) = plan(project)
     # a fixed folder, so an unchanged wheel is recognised and not rebuilt
     out_dir = project.crate.target_directory / "pyo3-pack" / "develop"
+    if options.skip_install:
+        if not project.layout.mixed:
+            raise ConfigError("--skip-install builds the native module into the Python "
+                              "package, and this project has none",
+                              hint="use it in a mixed Rust/Python project, or drop it")
+        build_wheel(project, item, out_dir, editable=True, compress=False)
+        return venv
+    argv = requirements.installer_argv(venv, interpreter, uv=options.uv,
+                                       pip_path=options.pip_path)
+    wanted = requirements.requirements_for(project.metadata.core, options.extras)
+    wanted += requirements.dependency_groups(project.config.pyproject, options.groups)
+    requirements.install_requirements(wanted, argv, venv)
     wheel = build_wheel(project, item, out_dir, editable=project.layout.mixed, compress=False)
     installed = _install_stamp(project, venv)
     key = f"{wheel}|{freshness.file_state(wheel)}"
@@ -156,4 +190,4 @@ def install_wheel(wheel: Path, interpreter: Interpreter) -> Path:
     return Path(paths["platlib"]) / dist_info / "RECORD"
 
 
-__all__ = ["develop", "install_wheel", "uninstall"]
+__all__ = ["DevelopOptions", "develop", "install_wheel", "uninstall"]

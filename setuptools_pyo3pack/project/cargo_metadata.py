@@ -25,6 +25,7 @@ class CargoTarget:
     name: str
     kinds: tuple[str, ...]
     crate_types: tuple[str, ...]
+    src_path: Path | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class CargoPackage:
     repository: str | None = None
     documentation: str | None = None
     keywords: tuple[str, ...] = ()
+    links: str | None = None
+    """The native library the package links (`links = "..."` in Cargo.toml)."""
     metadata: Mapping[str, Any] = field(default_factory=dict, hash=False)
     """`[package.metadata]`: free-form tables other tools (and we) define."""
 
@@ -79,6 +82,8 @@ class ResolveNode:
     features: tuple[str, ...]
     dependencies: tuple[str, ...]
     """Package ids of its non-dev dependencies."""
+    build_only: frozenset[str] = frozenset()
+    """Those of `dependencies` that are only build-dependencies (build scripts)."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,8 @@ def _table(value: Any) -> Mapping[str, Any]:
 def parse_package(raw: Mapping[str, Any]) -> CargoPackage:
     targets = tuple(
         CargoTarget(str(t["name"]), _strings(t.get("kind")),
-                    _strings(t.get("crate_types", t.get("kind"))))
+                    _strings(t.get("crate_types", t.get("kind"))),
+                    Path(t["src_path"]) if t.get("src_path") else None)
         for t in raw.get("targets") or ())
     dependencies = tuple(
         Dependency(str(d["name"]), _optional(d.get("kind")),
@@ -131,6 +137,7 @@ def parse_package(raw: Mapping[str, Any]) -> CargoPackage:
         repository=_optional(raw.get("repository")),
         documentation=_optional(raw.get("documentation")),
         keywords=_strings(raw.get("keywords")),
+        links=_optional(raw.get("links")),
         metadata=_table(raw.get("metadata")),
     )
 
@@ -141,11 +148,17 @@ def _dev_only(dep: Mapping[str, Any]) -> bool:
     return bool(kinds) and all(kind.get("kind") == "dev" for kind in kinds)
 
 
+def _build_only(dep: Mapping[str, Any]) -> bool:
+    kinds = [kind.get("kind") for kind in dep.get("dep_kinds") or [] if kind.get("kind") != "dev"]
+    return bool(kinds) and all(kind == "build" for kind in kinds)
+
+
 def parse_metadata(raw: Mapping[str, Any]) -> CargoMetadata:
     nodes = {
         str(node["id"]): ResolveNode(
             _strings(node.get("features")),
             tuple(str(dep["pkg"]) for dep in node.get("deps", []) if not _dev_only(dep)),
+            frozenset(str(dep["pkg"]) for dep in node.get("deps", []) if _build_only(dep)),
         )
         for node in (raw.get("resolve") or {}).get("nodes", [])
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,8 @@ class Crate:
     dependencies: Mapping[str, ResolvedDependency]
     package: CargoPackage
     """The package as cargo describes it (description, authors, urls, metadata tables)."""
+    graph: CargoMetadata | None = field(default=None, compare=False)
+    """Everything `cargo metadata` said: every package and the resolved graph (the SBOM)."""
 
     @property
     def root(self) -> Path:
@@ -97,6 +99,7 @@ def crate_in(metadata: CargoMetadata, manifest: Path) -> Crate:
         bins=tuple(t for t in package.targets if "bin" in t.kinds),
         dependencies=_resolved_dependencies(metadata, package.id),
         package=package,
+        graph=metadata,
     )
 
 

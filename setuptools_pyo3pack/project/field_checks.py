@@ -4,7 +4,7 @@ and the type checks every field needs."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ TYPE_WORDS = {str: "a string", dict: "a table", list: "an array", bool: "a boole
 class Context:
     root: Path
     pyproject: Path
+    warnings: list[str] = field(default_factory=list, compare=False)
+    """What a field accepted although a spec says otherwise (as maturin does)."""
 
     def error(self, key: str, what: str, hint: str | None = None) -> ConfigError:
         return ConfigError(f"`{key}` in the [project] table of {self.pyproject} {what}",

@@ -58,14 +58,21 @@ def resolve(
     python_packages: tuple[str, ...] = (),
     data: str | None = None,
     where: Mapping[str, str] | None = None,
+    import_name: str | None = None,
 ) -> PythonLayout:
     """Check the folders the settings name; `where` says where each key was written
-    (`python-source` -> `[tool.maturin] of /p/pyproject.toml`), for messages."""
+    (`python-source` -> `[tool.maturin] of /p/pyproject.toml`), for messages.
+
+    Without `python-source`, a `src/<import_name>` folder (`import_name` from [project]'s
+    name) makes `src` the python root, as maturin detects the src layout. A package folder
+    without `__init__.py` is an implicit namespace package."""
     def at(key: str) -> str:
         source = (where or {}).get(key)
         return f"`{key}` in {source}" if source else f"`{key}`"
 
     python_root = project_root / python_source if python_source else project_root
+    if not python_source and import_name and (project_root / "src" / import_name).is_dir():
+        python_root = project_root / "src"
     if python_source and not python_root.is_dir():
         raise ConfigError(
             f"{at('python-source')} is `{python_source}`: {python_root} is not a folder",
@@ -80,17 +87,13 @@ def resolve(
             "folder",
             hint=f"move the Python package to {package_dir}",
         )
-    if mixed and not (package_dir / "__init__.py").is_file():
-        raise ConfigError(
-            f"the module folder {package_dir} has no __init__.py",
-            hint=f"add {package_dir / '__init__.py'} (it may be empty)",
-        )
     for extra in python_packages:
         if not (python_root / extra).is_dir():
             raise ConfigError(f"{at('python-packages')} has `{extra}`, which is not a folder "
                               f"under {python_root}")
     packages = (top, *python_packages) if mixed else tuple(python_packages)
-    data_dir = project_root / data if data else python_root / f"{top}.data"
+    # maturin: `<module-name>.data` (the whole dotted name) in the project folder
+    data_dir = project_root / data if data else project_root / f"{module_name}.data"
     if data and not data_dir.is_dir():
         raise ConfigError(f"{at('data')} is `{data}`, but {data_dir} does not exist")
     return PythonLayout(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.utils import formataddr
 from pathlib import Path
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
@@ -14,10 +12,14 @@ from ..config.tables import check_table, string_list
 from ..errors import ConfigError
 from .crate import PYO3_PACK_KEYS, Crate, python_version
 
-_README_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".rst": "text/x-rst"}
-_PERSON = re.compile(r"^\s*(?P<name>[^<]*?)\s*(?:<(?P<email>[^>]+)>)?\s*$")
-_URL_LABELS = (("homepage", "Homepage"), ("repository", "Source Code"),
-               ("documentation", "Documentation"))
+#: Readme content types by suffix, with the parameters maturin writes.
+README_TYPES = {".md": "text/markdown; charset=UTF-8; variant=GFM",
+                ".markdown": "text/markdown; charset=UTF-8; variant=GFM",
+                ".rst": "text/x-rst; charset=UTF-8", ".txt": "text/plain; charset=UTF-8"}
+PLAIN_TEXT = "text/plain; charset=UTF-8"
+#: Cargo's URL fields as Project-URL labels, in maturin's order.
+_URL_LABELS = (("homepage", "Homepage"), ("documentation", "Documentation"),
+               ("repository", "Source Code"))
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class CoreMetadata:
     description: str | None = None
     description_content_type: str | None = None
     keywords: tuple[str, ...] = ()
+    home_page: str | None = None
     author: str | None = None
     author_email: str | None = None
     maintainer: str | None = None
@@ -57,6 +60,7 @@ class CoreMetadata:
         one("Summary", " ".join(self.summary.split()) if self.summary else None)
         if self.keywords:
             one("Keywords", ",".join(self.keywords))
+        one("Home-page", self.home_page)
         one("Author", self.author)
         one("Author-email", self.author_email)
         one("Maintainer", self.maintainer)
@@ -95,33 +99,35 @@ class PackageMetadata:
         return entry_points_text(self.console_scripts, self.gui_scripts, self.entry_points)
 
 
-def split_people(people: list[str]) -> tuple[str | None, str | None]:
-    """Cargo's `Name <email>` strings as Author and Author-email fields."""
-    names, emails = [], []
-    for person in people:
-        match = _PERSON.match(person)
-        if not match:
-            continue
-        name, email = match.group("name"), match.group("email")
-        if email:
-            emails.append(formataddr((name, email)) if name else email)
-        elif name:
-            names.append(name)
-    return (", ".join(names) or None, ", ".join(emails) or None)
+def cargo_people(people: list[str]) -> tuple[str | None, str | None, str | None]:
+    """Cargo's `authors` as maturin writes them: all of them, joined, as Author, and the same
+    text as Author-email when any of them has an address. The third value is a warning
+    when that Author-email also holds entries without an address."""
+    entries = [person.strip() for person in people if person.strip()]
+    text = ", ".join(entries)
+    if not text:
+        return None, None, None
+    if "@" not in text:
+        return text, None, None
+    bare = [entry for entry in entries if "@" not in entry]
+    warning = (f"Author-email lists {', '.join(map(repr, bare))} without an email address, "
+               "as maturin writes Cargo's authors") if bare else None
+    return text, text, warning
 
 
 def readme_content_type(path: Path) -> str:
-    return _README_TYPES.get(path.suffix.lower(), "text/plain")
+    return README_TYPES.get(path.suffix.lower(), PLAIN_TEXT)
 
 
-def license_fields(value: str | None) -> tuple[str | None, str | None]:
-    """Cargo's `license` is SPDX: License-Expression when valid, else the plain License text."""
+def spdx_expression(value: str | None) -> str | None:
+    """A license text as a normalised SPDX expression (Cargo's old `MIT/Apache-2.0` too), or
+    None when it is not one."""
     if not value:
-        return None, None
+        return None
     try:
-        return str(canonicalize_license_expression(value.replace("/", " OR "))), None
+        return str(canonicalize_license_expression(value.replace("/", " OR ")))
     except InvalidLicenseExpression:
-        return None, value
+        return None
 
 
 def from_crate(crate: Crate) -> PackageMetadata:
@@ -130,8 +136,7 @@ def from_crate(crate: Crate) -> PackageMetadata:
     where = f"[package.metadata.pyo3-pack] of {crate.manifest_path}"
     table = crate.pyo3_pack_table
     warnings = check_table(table, PYO3_PACK_KEYS, where)
-    author, author_email = split_people(list(package.authors))
-    expression, license_text = license_fields(package.license)
+    author, author_email, _ = cargo_people(list(package.authors))
     description, content_type = _readme(crate)
     urls = [(label, value) for key, label in _URL_LABELS if (value := getattr(package, key))]
     urls += [(str(k), str(v)) for k, v in (table.get("project-url") or {}).items()]
@@ -149,12 +154,12 @@ def from_crate(crate: Crate) -> PackageMetadata:
         description=description,
         description_content_type=content_type,
         keywords=package.keywords,
+        home_page=package.homepage,
         author=author,
         author_email=author_email,
         maintainer=table.get("maintainer"),
         maintainer_email=table.get("maintainer-email"),
-        license_expression=expression,
-        license=license_text,
+        license=package.license,
         license_files=tuple(f"{name}" for name in license_sources),
         classifiers=string_list(table.get("classifier", []), "classifier", where),
         requires_dist=string_list(table.get("requires-dist", []), "requires-dist", where),
@@ -184,11 +189,14 @@ def _readme(crate: Crate) -> tuple[str | None, str | None]:
 def entry_points_text(
     console: Mapping[str, str], gui: Mapping[str, str], other: Mapping[str, Mapping[str, str]]
 ) -> str | None:
-    """entry_points.txt: one section per non-empty group, groups and names sorted."""
-    groups = {**other, "console_scripts": console, "gui_scripts": gui}
+    """entry_points.txt as maturin writes it: console_scripts, gui_scripts, then the other
+    groups sorted, names sorted within a group, `name=object`, no blank lines."""
+    groups = [("console_scripts", console), ("gui_scripts", gui), *sorted(
+        (name, items) for name, items in other.items()
+        if name not in ("console_scripts", "gui_scripts"))]
     sections = [
-        f"[{group}]\n" + "".join(f"{name} = {target}\n" for name, target in sorted(items.items()))
-        for group, items in sorted(groups.items())
+        f"[{group}]\n" + "".join(f"{name}={target}\n" for name, target in sorted(items.items()))
+        for group, items in groups
         if items
     ]
-    return "\n".join(sections) or None
+    return "".join(sections) or None

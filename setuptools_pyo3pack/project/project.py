@@ -22,6 +22,7 @@ from ..platforms.target import Target
 from . import metadata
 from .bindings import BindingChoice, detect
 from .crate import Crate, read_crate
+from .discovery import import_name, manifest_path
 from .layout import PythonLayout
 from .layout import resolve as resolve_layout
 
@@ -87,7 +88,7 @@ def load_project(config: Configuration) -> Project:
     # universal2 is two cargo targets: the first one's dependency graph stands for both
     triples = Target.from_triple(settings.cargo.target).cargo_triples \
         if settings.cargo.target else ()
-    crate = read_crate(settings.cargo.manifest_path, settings.feature_args,
+    crate = read_crate(manifest_path(config), [*settings.feature_args, *settings.manifest_args],
                        triples[0] if triples else None)
     binding = detect(crate, settings.layout.bindings)
     package_metadata = _package_metadata(crate, binding, config)
@@ -103,6 +104,7 @@ def load_project(config: Configuration) -> Project:
         data=settings.layout.data,
         where={key: source for key in ("python-source", "python-packages", "data")
                if (source := config.resolved.source(f"layout.{key.replace('-', '_')}"))},
+        import_name=import_name(config),
     )
     for warning in [*config.warnings, *package_metadata.warnings]:
         _process.log(f"warning: {warning}")
@@ -120,10 +122,17 @@ def _package_metadata(crate: Crate, binding: BindingChoice, config: Configuratio
             package_metadata, pyproject.project_table, root=pyproject.path.parent,
             pyproject=pyproject.path,
         )
+    _, cargo_email, people_warning = metadata.cargo_people(list(crate.package.authors))
+    if people_warning and package_metadata.core.author_email == cargo_email:
+        _process.log(f"warning: {people_warning} (authors of {crate.manifest_path})")
     if binding.binding is Binding.CFFI:
         package_metadata = _require(package_metadata, "cffi")
-    if binding.abi3 and package_metadata.core.requires_python is None:
-        # an abi3-py39 wheel installs on any later CPython but never on an earlier one
+    table = pyproject.project_table if pyproject.path is not None else None
+    fills_it = not isinstance(table, dict) or "requires-python" in (table.get("dynamic") or [])
+    if binding.abi3 and package_metadata.core.requires_python is None and fills_it:
+        # an abi3-py39 wheel installs on any later CPython but never on an earlier one; a
+        # [project] table that does not list requires-python as dynamic keeps it unset
+        # (PEP 621, and what maturin writes)
         floor = f">={binding.abi3[0]}.{binding.abi3[1]}"
         core = dataclasses.replace(package_metadata.core, requires_python=floor)
         package_metadata = dataclasses.replace(package_metadata, core=core)

@@ -20,9 +20,8 @@ from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from .field_checks import Context, check_subkeys, string, strings, type_word
+from .metadata import PLAIN_TEXT, README_TYPES
 
-_README_TYPES = {".md": "text/markdown", ".markdown": "text/markdown", ".rst": "text/x-rst",
-                 ".txt": "text/plain"}
 _NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 _LICENSE_GLOB = re.compile(r"^[A-Za-z0-9._\-/*?\[\]]+$")
 _AUTO_LICENSE_GLOBS = ("LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*")
@@ -77,11 +76,15 @@ def readme(value: str | dict[str, Any], ctx: Context) -> tuple[str, str]:
 
 
 def _guess_content_type(relative: str, ctx: Context) -> str:
-    content_type = _README_TYPES.get(Path(relative).suffix.lower())
+    """From the suffix, as maturin names the types; an unknown suffix is plain text (PEP 621
+    asks for an error there; maturin builds it, so this warns)."""
+    content_type = README_TYPES.get(Path(relative).suffix.lower())
     if content_type is None:
-        raise ctx.error("readme", f"names {relative!r}, whose content type is unknown",
-                        hint=f'write readme = {{file = "{relative}", content-type = '
-                        '"text/markdown"}} (or text/x-rst, text/plain)')
+        ctx.warnings.append(
+            f"`readme` in the [project] table of {ctx.pyproject} names {relative!r}, whose "
+            f"content type PEP 621 does not define; written as {PLAIN_TEXT} as maturin does "
+            f'(say it with readme = {{file = "{relative}", content-type = "text/plain"}})')
+        return PLAIN_TEXT
     return content_type
 
 
@@ -123,8 +126,13 @@ def license(value: str | dict[str, Any], ctx: Context
     if "text" in value:
         return None, string(value["text"], "license.text", ctx), None
     relative = string(value["file"], "license.file", ctx)
-    path, text = ctx.read("license.file", relative)
-    return None, text, (_archive_name(path, ctx.root), path)
+    path, _ = ctx.read("license.file", relative)
+    ctx.warnings.append(
+        f"`license.file` in the [project] table of {ctx.pyproject} names {relative!r}: "
+        "written as a License-File (the file in .dist-info/licenses/) as maturin does, not as "
+        'the License text PEP 639 asks for; write license = "<SPDX expression>" and '
+        "license-files instead")
+    return None, None, (_archive_name(path, ctx.root), path)
 
 
 def _archive_name(path: Path, root: Path) -> str:

@@ -5,6 +5,10 @@
 - A key given in `[project]` wins, after validation (PEP 508 names and requirements, PEP 440
   versions and specifiers, SPDX expressions, license-file globs, entry-point references).
 - A key listed in `dynamic` keeps Cargo's value (description, readme, authors, license, ...).
+- A key given and also listed in `dynamic` (PEP 621 forbids it; maturin builds it) gets a
+  warning and maturin's merge: the fields the given value fills replace Cargo's, the others
+  keep Cargo's (`license = "MIT"` with a dynamic license: License-Expression from
+  `[project]`, License from Cargo.toml).
 - A key neither given nor dynamic is left empty, even when Cargo.toml has a value: PEP 621 says
   a backend must not fill in fields the table leaves out (maturin does the same).
 - `version` is the lenient exception: when missing it comes from Cargo.toml, and if it is not
@@ -99,6 +103,7 @@ def apply_project_table(
         requires_python=merge.pick("requires-python", fields.requires_python, core.requires_python,
                                    None),
         project_urls=merge.pick("urls", fields.urls, core.project_urls, ()),
+        home_page=core.home_page if "urls" in merge.dynamic and "urls" not in project else None,
         provides_extra=provides_extra,
     )
     console, gui, entry_points = _merge_entry_points(merge, base)
@@ -116,9 +121,19 @@ class _Merge:
     ctx: checks.Context
 
     def pick(self, key: str, parse: Callable[[Any, checks.Context], T], cargo: T, empty: T) -> T:
+        if key in self.project and key in self.dynamic:
+            return _overlay(parse(self.project[key], self.ctx), cargo)
         if key in self.project:
             return parse(self.project[key], self.ctx)
         return cargo if key in self.dynamic else empty
+
+
+def _overlay(given: T, cargo: T) -> T:
+    """maturin's merge of a key both given and dynamic: what the given value fills wins."""
+    if isinstance(given, tuple) and isinstance(cargo, tuple) and len(given) == len(cargo) \
+            and any(item is None for item in given):
+        return type(given)(g if g is not None else c for g, c in zip(given, cargo))
+    return given
 
 
 def _warnings(merge: _Merge, cargo_version: str) -> tuple[str, ...]:
@@ -130,6 +145,11 @@ def _warnings(merge: _Merge, cargo_version: str) -> tuple[str, ...]:
     for key in ("import-names", "import-namespaces"):
         if key in merge.project:
             warnings.append(f"`{key}` in {where} needs Core Metadata 2.5 and is ignored")
+    for key in sorted(merge.dynamic & set(merge.project)):
+        warnings.append(f"{where} gives `{key}` and also lists it in `dynamic`, which PEP 621 "
+                        f"forbids; built as maturin does (the given value wins, Cargo.toml "
+                        f"fills what it leaves empty): remove {key!r} from `dynamic`")
+    warnings += merge.ctx.warnings
     return tuple(warnings)
 
 
@@ -205,8 +225,5 @@ def _dynamic(project: Mapping[str, Any], ctx: checks.Context) -> frozenset[str]:
             close = difflib.get_close_matches(name, list(PROJECT_KEYS), n=1)
             raise ctx.error("dynamic", f"lists {name!r}, which is not a [project] key",
                             hint=f"did you mean {close[0]!r}?" if close else None)
-        if name in project:
-            raise ctx.error("dynamic", f"lists {name!r}, which [project] also sets",
-                            hint=f"remove {name!r} from `dynamic` or from [project]")
     return frozenset(names)
 

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import _process
 from .._version import __version__
+from ..config.settings import SdistGenerator
 from ..errors import ConfigError
 from ..fs import Member
 from ..project import python_sources
@@ -47,7 +48,8 @@ class _Collector:
         self.project = project
         self.root = Path(os.path.realpath(project.layout.project_root))
         self.members: dict[str, Member] = {}
-        self.rules = python_sources.IgnoreRules(self.root, project.settings.layout.exclude)
+        self.rules = python_sources.IgnoreRules(self.root, project.settings.layout.exclude,
+                                                archive="sdist")
         self.python_root = Path(os.path.realpath(project.layout.python_root))
 
     def add(self, member: Member) -> None:
@@ -91,19 +93,10 @@ def collect(project: Project) -> list[Member]:
         raise ConfigError(f"the crate {crate_root} is outside {root}, the folder of "
                           "pyproject.toml, so an sdist cannot hold both",
                           hint="move pyproject.toml to a folder that holds the crate")
-    # every feature's path dependencies belong in the sdist, whatever this build enables
-    metadata = run_cargo_metadata(project.crate.manifest_path, ["--all-features"])
-    workspace_root = Path(os.path.realpath(metadata.workspace_root))
-    allowed = [root, workspace_root]
-    git_root = _git_root(root)
-    if git_root is not None:
-        allowed.append(Path(os.path.realpath(git_root)))
-    crates = local_crates(metadata, crate_root, root, allowed)
-    for crate in crates:
-        _add_crate(collector, crate, crates, allowed)
-    lock = workspace_root / "Cargo.lock"
-    if lock.is_file():
-        collector.add(Member(_posix(crates[0].dest, "Cargo.lock"), lock))
+    if project.settings.layout.sdist_generator is SdistGenerator.GIT:
+        _add_git_files(collector)
+    else:
+        _add_crates(collector, crate_root)
     _add_python(collector)
     _add_metadata_files(collector, project)
     pyproject = root / "pyproject.toml"
@@ -113,6 +106,40 @@ def collect(project: Project) -> list[Member]:
         collector.add(Member("pyproject.toml", data=DEFAULT_PYPROJECT))
     collector.add(Member("PKG-INFO", data=project.metadata.core.render()))
     return sorted(collector.members.values(), key=lambda m: m.archive_name)
+
+
+def _add_git_files(collector: _Collector) -> None:
+    """`sdist-generator = "git"`: the files git tracks below the project folder, as they are
+    (manifests unchanged; path dependencies must be inside)."""
+    listing = _process.run_captured(
+        ["git", "ls-files", "-z", "--cached", "--", "."], cwd=collector.root,
+        what=f"listing the files of {collector.root} with git ls-files",
+        hint='run it in a git checkout, or use sdist-generator = "cargo"')
+    for relative in sorted(name for name in listing.split("\0") if name):
+        source = collector.root / relative
+        if source.is_file():
+            collector.add_path(relative, source, [collector.root])
+
+
+def _add_crates(collector: _Collector, crate_root: Path) -> None:
+    """The crate and its local path dependencies as cargo lists their files, manifests
+    rewritten so the sdist builds on its own, and the workspace's Cargo.lock."""
+    root = collector.root
+    # every feature's path dependencies belong in the sdist, whatever this build enables
+    metadata = run_cargo_metadata(collector.project.crate.manifest_path,
+                                  ["--all-features", *collector.project.settings.manifest_args])
+    workspace_root = Path(os.path.realpath(metadata.workspace_root))
+    allowed = [root, workspace_root]
+    git_root = _git_root(root)
+    if git_root is not None:
+        allowed.append(Path(os.path.realpath(git_root)))
+    crates = local_crates(metadata, crate_root, root, allowed)
+    allowed += [crate.folder for crate in crates]  # files of crates packed from outside
+    for crate in crates:
+        _add_crate(collector, crate, crates, allowed)
+    lock = workspace_root / "Cargo.lock"
+    if lock.is_file():
+        collector.add(Member(_posix(crates[0].dest, "Cargo.lock"), lock))
 
 
 def _add_crate(collector: _Collector, crate: LocalCrate, crates: list[LocalCrate],
@@ -152,7 +179,8 @@ def _add_python(collector: _Collector) -> None:
     """The files the wheel packs from the project (shared with the wheel), and the stub."""
     project = collector.project
     layout = project.layout
-    members = python_sources.source_members(project, data_prefix="data", rules=collector.rules)
+    members = python_sources.source_members(project, data_prefix="data", rules=collector.rules,
+                                            archive="sdist")
     stub = layout.stub()
     sources = [m.source for m in members if m.source is not None] + ([stub] if stub else [])
     for source in sources:

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import _process
 from ..errors import ConfigError
-from ..project.cargo_metadata import CargoMetadata, CargoPackage, Dependency
+from ..project.cargo_metadata import CargoMetadata, CargoPackage
 from .manifest import Workspace
 from .toml_edit import toml_tables, tomllib
 
@@ -34,7 +34,9 @@ def inside(path: Path, roots: Iterable[Path]) -> bool:
 
 def local_crates(metadata: CargoMetadata, main_folder: Path, root: Path,
                  allowed: list[Path]) -> list[LocalCrate]:
-    """The built crate first, then each local path dependency reachable from it."""
+    """The built crate first, then each local path dependency reachable from it. One outside
+    `allowed` (the project, its workspace, its git repository) is packed too, as maturin
+    packs it, under `local/<name>/`, with a status line saying so."""
     by_folder = {Path(os.path.realpath(p.manifest_path)).parent: p
                  for p in metadata.packages if p.source is None}
     main = by_folder[main_folder]
@@ -49,9 +51,12 @@ def local_crates(metadata: CargoMetadata, main_folder: Path, root: Path,
             package = by_folder.get(Path(os.path.realpath(dependency.path)))
             if package is None and dependency.kind == "dev":
                 continue  # cargo never loads a dependency's dev-dependencies
-            folder = _allowed_folder(dependency, dependency.path, crate, allowed)
+            folder = Path(os.path.realpath(dependency.path))
             if any(c.folder == folder for c in found):
                 continue
+            if not inside(folder, allowed):
+                _process.log(f"packing path dependency `{dependency.name}` from {folder}, "
+                             "outside the project, into the sdist")
             if package is None:
                 raise ConfigError(f"path dependency `{dependency.name}` of {crate.folder} "
                                   f"at {folder} is unknown to cargo metadata",
@@ -71,21 +76,6 @@ def _dest(folder: Path, root: Path) -> str:
     if inside(folder, [root]):
         return folder.relative_to(root).as_posix() if folder != root else ""
     return f"local/{folder.name}"
-
-
-def _allowed_folder(dependency: Dependency, literal: Path, crate: LocalCrate,
-                    allowed: list[Path]) -> Path:
-    real = Path(os.path.realpath(literal))
-    if inside(real, allowed):
-        return real
-    through = f"{literal}, a symlink to {real}" if real != literal.absolute() else str(real)
-    places = ", ".join(str(p) for p in dict.fromkeys(allowed))
-    raise ConfigError(
-        f"path dependency `{dependency.name}` of {crate.folder / 'Cargo.toml'} is at "
-        f"{through}, outside the project, its cargo workspace and its git repository "
-        f"({places})",
-        hint=f"move it inside, or depend on a published version of `{dependency.name}`",
-    )
 
 
 def relocated(folder: Path, crate: LocalCrate, crates: list[LocalCrate]) -> str:

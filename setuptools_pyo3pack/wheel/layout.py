@@ -22,13 +22,14 @@ if TYPE_CHECKING:
 
 
 def init_py(module: str) -> str:
-    """The package `__init__` re-exporting the native module, so `import module` works."""
+    """The package `__init__` re-exporting the native module, so `import module` works (the
+    same bytes maturin writes, so the two tools' wheels compare equal)."""
     return (
         f"from .{module} import *\n"
         "\n"
         f"__doc__ = {module}.__doc__\n"
         f'if hasattr({module}, "__all__"):\n'
-        f"    __all__ = {module}.__all__\n"
+        f"    __all__ = {module}.__all__"
     )
 
 

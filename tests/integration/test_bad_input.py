@@ -61,14 +61,6 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text)
 
 
-def test_module_folder_without_init(tmp_path: Path) -> None:
-    crate = copy_example("pyo3-mixed", tmp_path)
-    (crate / "pyo3_mixed" / "__init__.py").unlink()
-    result = run_tool("build", "-i", "3.11", cwd=crate, check=False)
-    assert result.returncode != 0
-    assert "has no __init__.py" in _last_line_is_one_error(result.stderr)
-
-
 def test_python_source_pointing_nowhere(tmp_path: Path) -> None:
     crate = copy_example("maturin-compat", tmp_path)
     pyproject = crate / "pyproject.toml"

@@ -23,6 +23,7 @@ def test_bin_wheel_puts_the_command_on_path(tmp_path: Path) -> None:
             "hello_bin-0.1.0.data/scripts/hello-bin",
             "hello_bin-0.1.0.dist-info/METADATA",
             "hello_bin-0.1.0.dist-info/WHEEL",
+            "hello_bin-0.1.0.dist-info/sboms/hello-bin.cyclonedx.json",
             "hello_bin-0.1.0.dist-info/RECORD",
         ]
         mode = archive.getinfo("hello_bin-0.1.0.data/scripts/hello-bin").external_attr >> 16

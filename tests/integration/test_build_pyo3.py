@@ -72,12 +72,13 @@ def test_wheel_contents_and_twine_check(pure_wheels: tuple[list[Path], str]) -> 
             "pyo3_pure-2.1.0b1.dist-info/METADATA",
             "pyo3_pure-2.1.0b1.dist-info/WHEEL",
             "pyo3_pure-2.1.0b1.dist-info/entry_points.txt",
+            "pyo3_pure-2.1.0b1.dist-info/sboms/pyo3-pure.cyclonedx.json",
             "pyo3_pure-2.1.0b1.dist-info/RECORD",
         ]
         entry_points = archive.read("pyo3_pure-2.1.0b1.dist-info/entry_points.txt").decode()
         metadata = archive.read("pyo3_pure-2.1.0b1.dist-info/METADATA").decode()
-    assert entry_points == "[console_scripts]\npyo3-pure-add = pyo3_pure:main\n"
-    assert "License-Expression: MIT OR Apache-2.0" in metadata
+    assert entry_points == "[console_scripts]\npyo3-pure-add=pyo3_pure:main\n"
+    assert "License: MIT OR Apache-2.0" in metadata  # Cargo's license, as maturin writes it
     assert "Project-URL: Homepage, https://example.org/pyo3-pure" in metadata
     assert "Classifier: Programming Language :: Rust" in metadata
     check = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *wheels],

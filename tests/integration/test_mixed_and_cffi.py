@@ -59,6 +59,7 @@ def test_mixed_wheel_packs_python_stub_and_script(tmp_path: Path) -> None:
         "pyo3_mixed-0.4.0.dist-info/METADATA",
         "pyo3_mixed-0.4.0.dist-info/WHEEL",
         "pyo3_mixed-0.4.0.dist-info/entry_points.txt",
+        "pyo3_mixed-0.4.0.dist-info/sboms/pyo3-mixed.cyclonedx.json",
         "pyo3_mixed-0.4.0.dist-info/RECORD",
     ]
     venv = make_venv(Path(sys.executable), tmp_path / "venv")
@@ -76,7 +77,8 @@ def test_mixed_metadata_comes_from_pyproject(tmp_path: Path) -> None:
         metadata = archive.read("pyo3_mixed-0.4.0.dist-info/METADATA").decode()
     for line in ("Summary: Rust and Python side by side in one package",
                  "Author-email: Ada Example <ada@example.org>", "License-Expression: MIT",
-                 "Requires-Python: >=3.9", "Description-Content-Type: text/markdown"):
+                 "Requires-Python: >=3.9",
+                 "Description-Content-Type: text/markdown; charset=UTF-8; variant=GFM"):
         assert line in metadata.splitlines()
     check = subprocess.run([sys.executable, "-m", "twine", "check", "--strict",
                             *(tmp_path / "out").glob("*.whl")],
@@ -115,6 +117,7 @@ def test_maturin_configured_project_builds_unchanged(tmp_path: Path) -> None:
         f"maturin_compat/_native.cpython-{CP[2:]}-x86_64-linux-gnu.so",
         "maturin_compat-1.2.3.dist-info/METADATA",
         "maturin_compat-1.2.3.dist-info/WHEEL",
+        "maturin_compat-1.2.3.dist-info/sboms/maturin-compat.cyclonedx.json",
         "maturin_compat-1.2.3.dist-info/RECORD",
     ]
     venv = make_venv(Path(sys.executable), tmp_path / "venv")
@@ -134,6 +137,7 @@ def test_cffi_pure(tmp_path: Path, cffi_venv: Path) -> None:
         "cffi_pure/libcffi_pure.so",
         "cffi_pure-0.1.0.dist-info/METADATA",
         "cffi_pure-0.1.0.dist-info/WHEEL",
+        "cffi_pure-0.1.0.dist-info/sboms/cffi-pure.cyclonedx.json",
         "cffi_pure-0.1.0.dist-info/RECORD",
     ]
     with zipfile.ZipFile(wheel) as archive:

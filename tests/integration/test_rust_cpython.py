@@ -78,6 +78,7 @@ def test_wheel_name_tag_and_contents(
             extension,
             f"{DIST}.dist-info/METADATA",
             f"{DIST}.dist-info/WHEEL",
+            f"{DIST}.dist-info/sboms/rust-cpython-example.cyclonedx.json",
             f"{DIST}.dist-info/RECORD",
         ]
         wheel_file = archive.read(f"{DIST}.dist-info/WHEEL").decode()

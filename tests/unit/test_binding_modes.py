@@ -12,9 +12,9 @@ import pytest
 
 from setuptools_pyo3pack.compile import pgo, stubs, tools, uniffi
 from setuptools_pyo3pack.compile.cargo import CargoInvocation
-from setuptools_pyo3pack.config.chain import values_source
 from setuptools_pyo3pack.config.load import load_configuration
 from setuptools_pyo3pack.config.settings import Binding
+from setuptools_pyo3pack.config.sources import values_source
 from setuptools_pyo3pack.errors import ConfigError
 from setuptools_pyo3pack.platforms.linux import LinuxPlatform
 from setuptools_pyo3pack.platforms.target import Target

@@ -48,3 +48,17 @@ def test_unknown_config_setting_is_a_warning_with_a_hint() -> None:
     config = backend_configuration({"featurs": "x"}, editable=False)
     assert config.warnings == ("unknown key `featurs` in config_settings; did you mean "
                                "`features`?",)
+
+
+def test_maturins_build_args_are_read_as_build_flags() -> None:
+    from setuptools_pyo3pack.frontends.maturin_args import maturin_build_args
+
+    source, warnings = maturin_build_args(
+        {"build-args": "--features a,b --release --interpreter 3.12"},
+        {"MATURIN_PEP517_ARGS": "--compatibility manylinux_2_28 --strip --no-such-flag"})
+    assert source is not None
+    assert source.values == {"cargo.features": ["a", "b"], "cargo.profile": "release",
+                             "audit.compatibility": "manylinux_2_28", "cargo.strip": True}
+    assert warnings == ["`--no-such-flag` in MATURIN_PEP517_ARGS or config_settings build-args "
+                        "is not a build flag pyo3-pack knows; ignored"]
+    assert maturin_build_args(None, {}) == (None, [])

@@ -214,3 +214,32 @@ def test_publish_builds_release_and_takes_the_registry_as_r(
     debug = build_parser().parse_args(["publish", "--debug"])
     assert configuration(debug, defaults=PUBLISH_DEFAULTS).settings.profile == "dev"
     assert configuration(build_parser().parse_args(["build"])).settings.profile == "dev"
+
+
+def test_cargo_output_flags_and_trailing_rustc_flags_as_maturin_takes_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from setuptools_pyo3pack.frontends.cli import build_parser
+    from setuptools_pyo3pack.frontends.wheel_options import configuration
+
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(
+        ["build", "-vv", "--timings", "--color", "never", "--cargo-extra-args", "--locked -Zx",
+         "--rustc-extra-args", "-C opt-level=1", "--", "-C", "target-cpu=native"])
+    cargo = configuration(args).settings.cargo
+    assert cargo.cargo_extra_args == ("--locked", "-Zx", "--timings", "--verbose", "--verbose",
+                                      "--color", "never")
+    assert cargo.rustc_extra_args == ("-C", "opt-level=1", "-C", "target-cpu=native")
+
+
+@pytest.mark.parametrize(("flags", "strip"), [([], False), (["--strip"], True),
+                                              (["--strip", "false"], False),
+                                              (["--strip", "true"], True)])
+def test_boolean_flags_take_an_optional_value(flags: list[str], strip: bool, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from setuptools_pyo3pack.frontends.cli import build_parser
+    from setuptools_pyo3pack.frontends.wheel_options import configuration
+
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(["build", *flags])
+    assert configuration(args).settings.cargo.strip is strip
+    assert args.rustc_args == []

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from setuptools_pyo3pack.config.chain import resolve, values_source
+from setuptools_pyo3pack.config.chain import resolve
+from setuptools_pyo3pack.config.sources import values_source
 from setuptools_pyo3pack.config.tables import check_table, string_list
 from setuptools_pyo3pack.errors import ConfigError
 from setuptools_pyo3pack.project import cargo_metadata as config

@@ -13,9 +13,9 @@ from setuptools_pyo3pack.compile import cargo, cross, interpreters, rust_target
 from setuptools_pyo3pack.compile.linkers import check_linker, configured_linker
 from setuptools_pyo3pack.compile.select import plan
 from setuptools_pyo3pack.compile.target_build import rustflags_environment
-from setuptools_pyo3pack.config.chain import values_source
 from setuptools_pyo3pack.config.load import load_configuration
 from setuptools_pyo3pack.config.settings import Settings
+from setuptools_pyo3pack.config.sources import values_source
 from setuptools_pyo3pack.errors import CommandError, ConfigError, InterpreterError
 from setuptools_pyo3pack.platforms import conda
 from setuptools_pyo3pack.platforms.linux import LinuxPlatform

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from setuptools_pyo3pack.compile import cffi_glue
-from setuptools_pyo3pack.config.chain import values_source
 from setuptools_pyo3pack.config.load import load_configuration
 from setuptools_pyo3pack.config.settings import Binding
+from setuptools_pyo3pack.config.sources import values_source
 from setuptools_pyo3pack.errors import CommandError
 from setuptools_pyo3pack.fs import Member
 from setuptools_pyo3pack.platforms import tags
@@ -34,7 +34,7 @@ def test_init_py_text() -> None:
         "\n"
         "__doc__ = pyo3_pure.__doc__\n"
         'if hasattr(pyo3_pure, "__all__"):\n'
-        "    __all__ = pyo3_pure.__all__\n"
+        "    __all__ = pyo3_pure.__all__"
     )
 
 
@@ -215,6 +215,7 @@ def test_bin_wheel_installs_its_script_executable(
             "hello_bin-0.1.0.data/scripts/hello-bin",
             "hello_bin-0.1.0.dist-info/METADATA",
             "hello_bin-0.1.0.dist-info/WHEEL",
+            "hello_bin-0.1.0.dist-info/sboms/hello-bin.cyclonedx.json",
             "hello_bin-0.1.0.dist-info/RECORD",
         ]
         wheel_text = archive.read("hello_bin-0.1.0.dist-info/WHEEL").decode()

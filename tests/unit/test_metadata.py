@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import email.utils
 from collections.abc import Callable
 from pathlib import Path
 
@@ -127,54 +126,47 @@ def test_multiline_summary_still_validates() -> None:
 @pytest.mark.parametrize(
     ("people", "expected"),
     [
-        (["Ada Example <ada@example.org>"], (None, "Ada Example <ada@example.org>")),
-        (["Ada Example"], ("Ada Example", None)),
-        (["<ada@example.org>"], (None, "ada@example.org")),
-        (
-            ["Ada <ada@example.org>", "Grace", "Linus <l@example.org>", "Ken"],
-            ("Grace, Ken", "Ada <ada@example.org>, Linus <l@example.org>"),
-        ),
-        ([], (None, None)),
+        (["Ada Example <ada@example.org>"],
+         ("Ada Example <ada@example.org>", "Ada Example <ada@example.org>", None)),
+        (["Ada Example"], ("Ada Example", None, None)),
+        (["Ada <ada@example.org>", "Grace"],
+         ("Ada <ada@example.org>, Grace", "Ada <ada@example.org>, Grace",
+          "Author-email lists 'Grace' without an email address, as maturin writes Cargo's "
+          "authors")),
+        ([], (None, None, None)),
+        (["  "], (None, None, None)),
     ],
 )
-def test_split_people(people: list[str], expected: tuple[str | None, str | None]) -> None:
-    assert metadata.split_people(people) == expected
-
-
-def test_split_people_name_with_comma_stays_one_address() -> None:
-    _, emails = metadata.split_people(["Doe, John <j@example.org>"])
-    assert emails is not None
-    assert email.utils.getaddresses([emails]) == [("Doe, John", "j@example.org")]
+def test_cargo_authors_are_written_as_maturin_writes_them(
+        people: list[str], expected: tuple[str | None, str | None, str | None]) -> None:
+    assert metadata.cargo_people(people) == expected
 
 
 @pytest.mark.parametrize(
-    ("cargo_license", "expected"),
+    ("text", "expected"),
     [
-        ("MIT", ("MIT", None)),
-        ("mit", ("MIT", None)),
-        ("MIT/Apache-2.0", ("MIT OR Apache-2.0", None)),
-        ("MIT / Apache-2.0", ("MIT OR Apache-2.0", None)),
-        ("MIT OR Apache-2.0", ("MIT OR Apache-2.0", None)),
-        ("apache-2.0 with llvm-exception", ("Apache-2.0 WITH LLVM-exception", None)),
-        ("Proprietary", (None, "Proprietary")),
-        ("Some custom terms", (None, "Some custom terms")),
-        (None, (None, None)),
-        ("", (None, None)),
+        ("MIT", "MIT"),
+        ("mit", "MIT"),
+        ("MIT/Apache-2.0", "MIT OR Apache-2.0"),
+        ("apache-2.0 with llvm-exception", "Apache-2.0 WITH LLVM-exception"),
+        ("Proprietary", None),
+        (None, None),
+        ("", None),
     ],
 )
-def test_license_fields(cargo_license: str | None, expected: tuple[str | None, str | None]) -> None:
-    assert metadata.license_fields(cargo_license) == expected
+def test_spdx_expression(text: str | None, expected: str | None) -> None:
+    assert metadata.spdx_expression(text) == expected
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("README.md", "text/markdown"),
-        ("README.MD", "text/markdown"),
-        ("readme.markdown", "text/markdown"),
-        ("README.rst", "text/x-rst"),
-        ("README.txt", "text/plain"),
-        ("README", "text/plain"),
+        ("README.md", "text/markdown; charset=UTF-8; variant=GFM"),
+        ("README.MD", "text/markdown; charset=UTF-8; variant=GFM"),
+        ("readme.markdown", "text/markdown; charset=UTF-8; variant=GFM"),
+        ("README.rst", "text/x-rst; charset=UTF-8"),
+        ("README.txt", "text/plain; charset=UTF-8"),
+        ("README", "text/plain; charset=UTF-8"),
     ],
 )
 def test_readme_content_type(name: str, expected: str) -> None:
@@ -196,7 +188,7 @@ def test_wheel_file_lists_one_tag_line_per_expanded_tag() -> None:
 
 def test_entry_points_file_is_sorted_console_scripts() -> None:
     text = metadata.entry_points_text({"zeta": "pkg.cli:main", "alpha": "pkg:run"}, {}, {})
-    assert text == "[console_scripts]\nalpha = pkg:run\nzeta = pkg.cli:main\n"
+    assert text == "[console_scripts]\nalpha=pkg:run\nzeta=pkg.cli:main\n"
 
 
 def test_no_entry_points_file_without_scripts() -> None:
@@ -210,8 +202,10 @@ def test_from_crate_reads_cargo_fields(load_crate: Callable[[str], Crate]) -> No
     assert parsed.name == "pyo3-pure"
     assert parsed.version == Version("2.1.0b1")
     assert parsed.summary == "A pyo3 extension module packed by pyo3-pack"
-    assert parsed.author_email == "Ada Example <ada@example.org>"
-    assert parsed.license_expression == "MIT OR Apache-2.0"
+    assert parsed.author == parsed.author_email == "Ada Example <ada@example.org>"
+    assert parsed.license == "MIT OR Apache-2.0"  # maturin writes Cargo's license as License
+    assert parsed.license_expression is None
+    assert parsed.home_page == "https://example.org/pyo3-pure"
     assert parsed.keywords == ["example", "pyo3"]
     assert parsed.classifiers == [
         "Programming Language :: Rust",
@@ -221,7 +215,7 @@ def test_from_crate_reads_cargo_fields(load_crate: Callable[[str], Crate]) -> No
         "Homepage": "https://example.org/pyo3-pure",
         "Source Code": "https://example.org/pyo3-pure.git",
     }
-    assert parsed.description_content_type == "text/markdown"
+    assert parsed.description_content_type == "text/markdown; charset=UTF-8; variant=GFM"
     assert parsed.description is not None and parsed.description.startswith("# pyo3-pure\n")
     assert package_metadata.warnings == ()
 

@@ -90,7 +90,7 @@ Project-URL: Homepage, https://example.org
 Project-URL: Source Code, https://example.org/src
 Provides-Extra: test-suite
 Provides-Extra: docs
-Description-Content-Type: text/markdown
+Description-Content-Type: text/markdown; charset=UTF-8; variant=GFM
 
 # Rich
 
@@ -145,9 +145,9 @@ def test_rich_table_renders_exactly_and_validates(root: Path) -> None:
 
 def test_rich_table_entry_points_txt(root: Path) -> None:
     assert apply(RICH, root).entry_points_text() == (
-        "[console_scripts]\nrich = rich.cli:main\n\n"
-        "[gui_scripts]\nrich-gui = rich.gui:run\n\n"
-        "[rich.plugins]\na = rich.a\nb = rich.b:B\n"
+        "[console_scripts]\nrich=rich.cli:main\n"
+        "[gui_scripts]\nrich-gui=rich.gui:run\n"
+        "[rich.plugins]\na=rich.a\nb=rich.b:B\n"
     )
 
 
@@ -206,11 +206,13 @@ FIELDS: list[tuple[dict[str, Any], str, Any]] = [
     ({"name": "a.b-c_d"}, "name", "a.b-c_d"),
     ({"version": "v1.0.0.post0"}, "version", "1.0.0.post0"),
     ({"description": "  short  "}, "summary", "short"),
-    ({"readme": "README.rst"}, "description_content_type", "text/x-rst"),
-    ({"readme": "README.txt"}, "description_content_type", "text/plain"),
+    ({"readme": "README.rst"}, "description_content_type", "text/x-rst; charset=UTF-8"),
+    ({"readme": "README.txt"}, "description_content_type", "text/plain; charset=UTF-8"),
+    ({"readme": "README.adoc"}, "description_content_type", "text/plain; charset=UTF-8"),
     ({"readme": {"file": "README.adoc", "content-type": "text/plain"}}, "description",
      "= Rich\n"),
-    ({"readme": {"file": "README.md"}}, "description_content_type", "text/markdown"),
+    ({"readme": {"file": "README.md"}}, "description_content_type",
+     "text/markdown; charset=UTF-8; variant=GFM"),
     ({"readme": {"text": "hi *there*", "content-type": "text/markdown; variant=GFM"}},
      "description_content_type", "text/markdown; variant=GFM"),
     ({"readme": {"text": "hi", "content-type": "text/plain; charset=UTF-8"}}, "description",
@@ -220,7 +222,7 @@ FIELDS: list[tuple[dict[str, Any], str, Any]] = [
      "Apache-2.0 WITH LLVM-exception"),
     ({"license": "LicenseRef-Proprietary"}, "license_expression", "LicenseRef-Proprietary"),
     ({"license": {"text": "All rights reserved"}}, "license", "All rights reserved"),
-    ({"license": {"file": "LICENSES/MIT.txt"}}, "license", "MIT text\n"),
+    ({"license": {"file": "LICENSES/MIT.txt"}}, "license", None),
     ({"license": {"file": "LICENSES/MIT.txt"}}, "license_files", ("LICENSES/MIT.txt",)),
     ({"authors": [{"name": "Only Name"}, {"name": "Second"}]}, "author", "Only Name, Second"),
     ({"authors": [{"name": "Only Name"}]}, "author_email", None),
@@ -255,14 +257,14 @@ def test_readme_text_is_the_description_body(root: Path) -> None:
     assert valid(result).description == "# Rich\n\nHello.\n"
 
 
-def test_legacy_license_file_is_also_a_license_file(root: Path) -> None:
+def test_legacy_license_file_is_a_license_file_as_maturin_writes_it(root: Path) -> None:
     (root / "NOTICE").write_text("Copyright 2024\n\nPermission is granted.\n", encoding="utf-8")
     result = apply({"name": "d", "version": "1", "license": {"file": "NOTICE"}}, root)
     assert result.license_sources == {"NOTICE": root / "NOTICE"}
-    assert result.core.license == "Copyright 2024\n\nPermission is granted.\n"
+    assert result.core.license is None
     assert result.core.license_files == ("NOTICE",)
-    license_text = valid(result).license or ""
-    assert "Copyright 2024" in license_text and "Permission is granted." in license_text
+    assert valid(result).license_files == ["NOTICE"]
+    assert any("`license.file`" in w and "as maturin does" in w for w in result.warnings)
 
 
 def test_license_files_are_auto_detected_when_not_given(root: Path) -> None:
@@ -289,14 +291,16 @@ def test_scripts_gui_scripts_and_entry_points(root: Path) -> None:
                     "entry-points": {"pytest11": {"p": "pkg.plugin"}}}, root)
     assert result.console_scripts == {"t": "pkg.cli : main"}
     assert result.entry_points_text() == (
-        "[console_scripts]\nt = pkg.cli : main\n\n[gui_scripts]\ng = pkg:gui\n\n"
-        "[pytest11]\np = pkg.plugin\n"
+        "[console_scripts]\nt=pkg.cli : main\n[gui_scripts]\ng=pkg:gui\n"
+        "[pytest11]\np=pkg.plugin\n"
     )
 
 
-def test_entry_points_text_sorts_groups_and_names() -> None:
-    text = entry_points_text({"z": "m:z", "a": "m:a"}, {}, {"a.group": {"x": "m"}, "empty": {}})
-    assert text == "[a.group]\nx = m\n\n[console_scripts]\na = m:a\nz = m:z\n"
+def test_entry_points_text_in_maturins_order() -> None:
+    text = entry_points_text({"z": "m:z", "a": "m:a"}, {"g": "m:g"},
+                             {"b.group": {"y": "n", "x": "m"}, "a.group": {"w": "m"}, "empty": {}})
+    assert text == ("[console_scripts]\na=m:a\nz=m:z\n[gui_scripts]\ng=m:g\n"
+                    "[a.group]\nw=m\n[b.group]\nx=m\ny=n\n")
     assert entry_points_text({}, {}, {}) is None
 
 
@@ -346,7 +350,6 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     ({"name": "bad name"}, "name", "not a valid project name"),
     ({"version": "one"}, "version", "not a PEP 440 version"),
     ({"description": "two\nlines"}, "description", "must be a single line"),
-    ({"readme": "README.adoc"}, "readme", "content type is unknown"),
     ({"readme": "MISSING.md"}, "readme", "not a file in"),
     ({"readme": "LICENSES"}, "readme", "not a file in"),
     ({"readme": {"file": "BINARY", "content-type": "text/plain"}}, "readme.file",
@@ -420,7 +423,6 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     ({"dynamic": ["name"]}, "dynamic", 'must not list "name"'),
     ({"dynamic": ["verison"]}, "dynamic", "did you mean 'version'?"),
     ({"dynamic": ["dynamic"]}, "dynamic", "not a [project] key"),
-    ({"dynamic": ["description"], "description": "x"}, "dynamic", "[project] also sets"),
     ({"dynamic": [1]}, "dynamic", "must be an array of strings"),
 ]
 
@@ -486,3 +488,38 @@ def test_load_pyproject_syntax_error_is_one_line_with_the_line(
 def test_load_pyproject_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"^cannot read pyproject\.toml at "):
         load_toml(tmp_path / "pyproject.toml")
+
+
+def test_a_key_given_and_dynamic_warns_and_merges_as_maturin_does(root: Path) -> None:
+    base = PackageMetadata(CoreMetadata(name="x", version="1", license="Apache-2.0",
+                                        author="Crab <crab@example.org>",
+                                        author_email="Crab <crab@example.org>"))
+    result = apply({"name": "x", "version": "1", "license": "MIT",
+                    "authors": [{"name": "Ada"}], "dynamic": ["license", "authors"]}, root, base)
+    core = result.core
+    assert (core.license_expression, core.license) == ("MIT", "Apache-2.0")
+    assert (core.author, core.author_email) == ("Ada", "Crab <crab@example.org>")
+    assert [w for w in result.warnings if "also lists it in `dynamic`" in w] == [
+        f"the [project] table of {root / 'pyproject.toml'} gives `{key}` and also lists it in "
+        "`dynamic`, which PEP 621 forbids; built as maturin does (the given value wins, "
+        f"Cargo.toml fills what it leaves empty): remove {key!r} from `dynamic`"
+        for key in ("authors", "license")]
+    assert Metadata.from_email(core.render(), validate=True).license_expression == "MIT"
+
+
+def test_a_readme_of_unknown_type_is_plain_text_with_a_warning(root: Path) -> None:
+    result = apply({"name": "x", "version": "1", "readme": "README.adoc"}, root)
+    assert result.core.description_content_type == "text/plain; charset=UTF-8"
+    assert any("'README.adoc', whose content type PEP 621 does not define" in w
+               for w in result.warnings)
+
+
+def test_dynamic_urls_bring_cargo_homepage_as_home_page(root: Path) -> None:
+    base = PackageMetadata(CoreMetadata(name="x", version="1", home_page="https://h.example",
+                                        project_urls=(("Homepage", "https://h.example"),)))
+    dynamic = apply({"name": "x", "version": "1", "dynamic": ["urls"]}, root, base).core
+    assert dynamic.home_page == "https://h.example"
+    assert "Home-page: https://h.example\n" in dynamic.render()
+    static = apply({"name": "x", "version": "1", "urls": {"Homepage": "https://s.example"}},
+                   root, base).core
+    assert static.home_page is None

@@ -9,17 +9,23 @@ from typing import Any
 
 import pytest
 
-from setuptools_pyo3pack.config.chain import (
+from setuptools_pyo3pack.config.chain import fields, resolve
+from setuptools_pyo3pack.config.docs import field_docs
+from setuptools_pyo3pack.config.load import load_configuration
+from setuptools_pyo3pack.config.option import Pattern
+from setuptools_pyo3pack.config.settings import (
+    GROUPS,
+    AuditMode,
+    Binding,
+    SdistGenerator,
+    Settings,
+)
+from setuptools_pyo3pack.config.sources import (
     config_settings_source,
     environment_source,
-    fields,
-    resolve,
     table_source,
     values_source,
 )
-from setuptools_pyo3pack.config.docs import field_docs
-from setuptools_pyo3pack.config.load import load_configuration
-from setuptools_pyo3pack.config.settings import GROUPS, AuditMode, Binding, Settings
 from setuptools_pyo3pack.errors import ConfigError
 
 WHERE = "[tool.pyo3-pack] of /p/pyproject.toml"
@@ -108,6 +114,13 @@ def test_maturin_spellings_mean_the_same_fields() -> None:
     assert settings.cargo.rustc_extra_args == ("-C", "opt-level=1")
     assert settings.audit.compatibility == "2014"
     assert settings.layout.bindings is Binding.RUST_CPYTHON
+    maturin = resolve([_toml({"compatibility": "pypi", "bindings": "pyo3-ffi"})]).settings
+    assert maturin.audit.compatibility is None  # the best policy: what PyPI takes
+    assert maturin.layout.bindings is Binding.PYO3
+    env = resolve([environment_source({"PYO3_PACK_COMPATIBILITY": "2_28"})]).settings
+    assert env.audit.compatibility == "2_28"
+    with pytest.raises(ConfigError, match=r"uniffi bindings in .* are not supported yet"):
+        resolve([_toml({"bindings": "uniffi"})])
 
 
 def test_text_sources_parse_booleans_lists_and_enums() -> None:
@@ -151,18 +164,16 @@ def test_every_field_has_a_docstring_and_every_key_reaches_its_field() -> None:
         assert docs[group], f"{cls.__name__} has no docstring"
     for path, info in fields().items():
         assert docs.get(path), f"settings field {path} has no docstring"
-        value: Any = {bool: "1", tuple: "a,b"}.get(info.kind, "x")
-        if info.kind is Binding:
-            value = "pyo3"
-        elif info.kind is AuditMode:
-            value = "warn"
+        group, name = path.split(".")
+        default = getattr(getattr(Settings(), group), name)
+        value: Any = {bool: "0" if default else "1", tuple: "a,b"}.get(info.kind, "x")
+        enums: dict[Any, str] = {Binding: "pyo3", AuditMode: "warn", SdistGenerator: "git"}
+        value = enums.get(info.kind, value)
         env = environment_source({info.env[0]: value}) if info.option.env else None
         if env is not None:
             assert path in env.values
             resolved = resolve([env]).settings
-            group, name = path.split(".")
-            assert getattr(getattr(resolved, group), name) != \
-                getattr(getattr(Settings(), group), name)
+            assert getattr(getattr(resolved, group), name) != default
         if info.option.toml:
             given, warnings = config_settings_source({info.key: value})
             assert warnings == [] and path in given.values
@@ -171,3 +182,75 @@ def test_every_field_has_a_docstring_and_every_key_reaches_its_field() -> None:
 def test_settings_are_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         Settings().cargo.strip = True  # type: ignore[misc]
+
+
+def test_include_and_exclude_take_maturin_tables_with_formats() -> None:
+    layout = resolve([_toml({
+        "include": ["a/*.txt", {"path": "b/**/*", "format": "sdist"},
+                    {"path": "c.cfg", "format": ["sdist", "wheel"]}],
+        "exclude": {"path": "d.py", "format": "wheel"},
+    })]).settings.layout
+    assert layout.include == (Pattern("a/*.txt"), Pattern("b/**/*", frozenset({"sdist"})),
+                              Pattern("c.cfg"))
+    assert layout.exclude == (Pattern("d.py", frozenset({"wheel"})),)
+    with pytest.raises(ConfigError, match="`format` of `x` in `include`"):
+        resolve([_toml({"include": [{"path": "x", "format": "zip"}]})])
+
+
+def test_a_group_sub_table_and_its_flat_keys() -> None:
+    settings = resolve([_toml({"sbom": {"rust": False, "include": ["s.cdx.json"]}})]).settings
+    assert settings.sbom.rust is False and settings.sbom.include == ("s.cdx.json",)
+    assert resolve([environment_source({"PYO3_PACK_SBOM_RUST": "0"})]).settings.sbom.rust is False
+    given, warnings = config_settings_source({"sbom-rust": "false"})
+    assert warnings == [] and resolve([given]).settings.sbom.rust is False
+    _, warnings = table_source({"sbom": {"rusty": True}}, WHERE, None)
+    assert warnings == [f"unknown key `rusty` in the `sbom` table of {WHERE}; did you mean "
+                        "`rust`?"]
+
+
+def _project(tmp_path: Path, tool: str) -> Path:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.maturin]\n{tool}", encoding="utf-8")
+    return tmp_path
+
+
+def test_the_table_of_the_build_target_is_a_layer_above_the_tool_table(tmp_path: Path) -> None:
+    _project(tmp_path, 'features = ["a"]\nstrip = false\n'
+                       '[tool.maturin.target."aarch64-unknown-linux-gnu"]\n'
+                       'features = ["arm"]\nstrip = true\n'
+                       '[tool.maturin.target."x86_64-unknown-linux-gnu"]\nfeatures = ["x86"]\n')
+    door = values_source(None, {"cargo.target": "aarch64-unknown-linux-gnu"})
+    config = load_configuration(door, cwd=tmp_path, environ={"PYO3_PACK_STRIP": "0"})
+    assert config.settings.cargo.features == ("a", "arm")
+    assert config.settings.cargo.strip is False  # the environment is above the target table
+    where = config.where("cargo.features", "")
+    assert where == (f'`features` in [tool.maturin.target."aarch64-unknown-linux-gnu"] of '
+                     f"{tmp_path / 'pyproject.toml'}")
+    other = load_configuration(values_source(None, {"cargo.target": "riscv64gc-unknown-linux-gnu"}),
+                               cwd=tmp_path, environ={})
+    assert other.settings.cargo.features == ("a",)
+
+
+def test_without_a_target_the_host_triple_picks_the_table(tmp_path: Path) -> None:
+    from setuptools_pyo3pack.config.load import host_triple
+
+    _project(tmp_path, f'[tool.maturin.target."{host_triple()}"]\nprofile = "host"\n'
+                       'macos-deployment-target = "11.0"\n')
+    config = load_configuration(values_source(None, {}), cwd=tmp_path, environ={})
+    assert config.settings.profile == "host"
+    assert config.settings.cargo.macos_deployment_target == "11.0"
+
+
+@pytest.mark.parametrize(("tool", "door", "editable", "profile"), [
+    ('editable-profile = "fast"\n', {}, True, "fast"),
+    ('editable-profile = "fast"\n', {}, False, "release"),
+    ('profile = "dist"\neditable-profile = "fast"\n', {}, True, "fast"),
+    ('profile = "dist"\n', {}, True, "dist"),
+    ('editable-profile = "fast"\n', {"cargo.profile": "cli"}, True, "cli"),
+])
+def test_editable_builds_take_the_editable_profile(tmp_path: Path, tool: str,
+                                                   door: dict[str, Any], editable: bool,
+                                                   profile: str) -> None:
+    _project(tmp_path, tool)
+    config = load_configuration(values_source(None, door), {"cargo.profile": "release"},
+                                cwd=tmp_path, environ={}, editable=editable)
+    assert config.settings.profile == profile

@@ -13,7 +13,7 @@ from typing import Any
 
 from setuptools.dist import Distribution
 
-from ...project.metadata import PackageMetadata
+from ...project.metadata import PackageMetadata, spdx_expression
 
 _EXTRA = re.compile(r"""^(?P<before>.*?)\s*(?:\band\s+)?extra\s*==\s*["'](?P<extra>[^"']+)["']"""
                     r"""(?:\s+and\b)?\s*(?P<after>.*)$""")
@@ -41,7 +41,9 @@ def _summary(dist: Distribution, meta: PackageMetadata, root: Path) -> None:
 def _readme(dist: Distribution, meta: PackageMetadata, root: Path) -> None:
     if _empty(dist.metadata.long_description):
         _fill(dist.metadata, "long_description", meta.core.description)
-        _fill(dist.metadata, "long_description_content_type", meta.core.description_content_type)
+        content_type = meta.core.description_content_type  # setuptools writes the bare type
+        _fill(dist.metadata, "long_description_content_type",
+              content_type.split(";")[0] if content_type else None)
 
 
 def _people(dist: Distribution, meta: PackageMetadata, root: Path) -> None:
@@ -55,7 +57,8 @@ def _maintainers(dist: Distribution, meta: PackageMetadata, root: Path) -> None:
 
 
 def _license(dist: Distribution, meta: PackageMetadata, root: Path) -> None:
-    expression = meta.core.license_expression
+    # Cargo's license text is an SPDX expression more often than not
+    expression = meta.core.license_expression or spdx_expression(meta.core.license)
     # setuptools >= 77 writes License-Expression; older ones only know License
     known = getattr(Distribution, "_DISTUTILS_UNSUPPORTED_METADATA", {})
     if expression and "license_expression" in known:

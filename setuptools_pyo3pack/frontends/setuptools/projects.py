@@ -17,9 +17,9 @@ from typing import Any
 
 from ...compile.native import compile_native
 from ...compile.select import WheelPlan, plan
-from ...config.chain import values_source
 from ...config.load import Configuration, load_configuration
 from ...config.settings import Binding
+from ...config.sources import values_source
 from ...errors import ConfigError
 from ...fs import Member
 from ...project.project import Project, load_project

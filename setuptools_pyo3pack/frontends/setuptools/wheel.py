@@ -89,9 +89,9 @@ class BdistWheel(bdist_wheel):
     def _audit(self, wheel: Path) -> Path:
         """Audit the wheel setuptools wrote, as every door does: re-tag a `linux_<arch>`
         wheel with the policy its files meet, grafting outside libraries into it."""
-        from ...config.chain import values_source
         from ...config.load import load_configuration
         from ...config.settings import AuditMode
+        from ...config.sources import values_source
         from ...wheel.audit_step import repair_wheel
 
         flags: dict[str, object] = {}

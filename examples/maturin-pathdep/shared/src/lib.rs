@@ -1,0 +1,4 @@
+/// Shared logic outside the Python project.
+pub fn doubled(value: i64) -> i64 {
+    value * 2
+}

@@ -1,0 +1,3 @@
+from ._native import flags
+
+__all__ = ["flags"]

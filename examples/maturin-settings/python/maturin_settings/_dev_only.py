@@ -1,0 +1,1 @@
+NOT_SHIPPED = True

@@ -1,0 +1,1 @@
+WHEEL_ONLY = True

@@ -1,0 +1,3 @@
+"""A second top-level package: `python-packages`."""
+
+OFFSET = 2
