@@ -5,9 +5,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from .. import _process
 from ..config.settings import Binding
 from ..project.project import Project
-from . import cargo, cffi_glue, native_checks
+from . import cargo, cffi_glue, native_checks, target_dirs
 from .select import WheelPlan
 
 
@@ -15,6 +16,8 @@ def compile_native(project: Project, item: WheelPlan) -> list[Path]:
     """Run cargo: one call for the library, or one per binary. Returns the artifacts."""
     crate = project.crate
     target_dir = cargo.target_dir_for(crate, item.interpreter, item.abi3)
+    if item.interpreter is not None:
+        _share_compiled_units(project, target_dir)
     targets: list[str | None] = [None]
     if project.binding.binding is Binding.BIN:
         targets = [b.name for b in crate.bins]
@@ -28,6 +31,14 @@ def compile_native(project: Project, item: WheelPlan) -> list[Path]:
             call = zig.zigbuild(call, project.settings.audit.compatibility)
         artifacts += cargo.run(call, crate)
     return artifacts
+
+
+def _share_compiled_units(project: Project, target_dir: Path) -> None:
+    """What sibling ABI folders compiled and this one lacks (serde, syn...), brought in."""
+    settings = project.settings
+    profiles = target_dirs.profile_folders(settings.profile, settings.cargo.target)
+    for sibling, count in target_dirs.fill_from_siblings(target_dir, profiles).items():
+        _process.log(f"reusing {count} compiled units from {sibling}")
 
 
 def check_artifacts(project: Project, artifacts: list[Path]) -> None:
