@@ -37,7 +37,8 @@ def _share_compiled_units(project: Project, target_dir: Path) -> None:
     """What sibling ABI folders compiled and this one lacks (serde, syn...), brought in."""
     settings = project.settings
     profiles = target_dirs.profile_folders(settings.profile, settings.cargo.target)
-    for sibling, count in target_dirs.fill_from_siblings(target_dir, profiles).items():
+    shared = target_dirs.fill_from_siblings(target_dir, profiles, rerun=[project.crate.name])
+    for sibling, count in shared.items():
         _process.log(f"reusing {count} compiled units from {sibling}")
 
 

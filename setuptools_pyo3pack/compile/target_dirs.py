@@ -17,9 +17,10 @@ state its own:
   script's `output` and `out/`) is copied, with its mtime, so cargo judges it as it would have
   in the sibling.
 - The build-script runs of the crates that ask the interpreter for its configuration
-  (`CONFIG_PACKAGES`) are never brought in: cargo runs them again for this interpreter, and
-  whatever depends on them is rebuilt. That holds even for a binding whose build script does
-  not declare its dependency on PYO3_PYTHON. Incremental caches are not brought in either.
+  (`CONFIG_PACKAGES`, and the crate being packed) are never brought in: cargo runs them again
+  for this interpreter, and whatever depends on them is rebuilt. That holds even for a
+  binding whose build script does not declare its dependency on PYO3_PYTHON. Incremental
+  caches are not brought in either.
 - Only units this folder knows nothing of are added; nothing here is ever replaced. The
   folder is locked with cargo's own lock while units are added, and a sibling cargo is
   building in is skipped.
@@ -31,7 +32,7 @@ import contextlib
 import os
 import re
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 try:
@@ -62,31 +63,35 @@ def profile_folders(profile: str, target: str | None) -> list[str]:
     return [name]
 
 
-def fill_from_siblings(target_dir: Path, profiles: Sequence[str]) -> dict[str, int]:
+def fill_from_siblings(target_dir: Path, profiles: Sequence[str],
+                       rerun: Iterable[str] = ()) -> dict[str, int]:
     """Bring compiled units this ABI folder lacks in from its sibling folders.
 
-    Returns how many units came from each sibling (by folder name). Cheap when there is
-    nothing to bring: a few directory listings, no lock taken.
+    The build-script runs of `rerun` packages (the crate being packed: its build script may
+    ask the interpreter too) stay behind, as those of `CONFIG_PACKAGES` do. Returns how many
+    units came from each sibling (by folder name). Cheap when there is nothing to bring: a
+    few directory listings, no lock taken.
     """
     brought: dict[str, int] = {}
     if fcntl is None:
         return brought
     siblings = _siblings(target_dir)
+    runs_stay = CONFIG_PACKAGES | frozenset(rerun)
     for relative in profiles:
         try:
-            _fill_profile(target_dir, relative, siblings, brought)
+            _fill_profile(target_dir, relative, siblings, runs_stay, brought)
         except OSError:  # sharing only saves time: cargo builds whatever is missing
             continue
     return brought
 
 
 def _fill_profile(target_dir: Path, relative: str, siblings: list[Path],
-                  brought: dict[str, int]) -> None:
+                  runs_stay: frozenset[str], brought: dict[str, int]) -> None:
     dest = target_dir / relative
     sources = [s / relative for s in siblings if (s / relative / ".fingerprint").is_dir()]
     sources.sort(key=_last_built, reverse=True)
     known = _known_hashes(dest)
-    if not any(_wanted(source, known) for source in sources):
+    if not any(_wanted(source, known, runs_stay) for source in sources):
         return
     dest.mkdir(parents=True, exist_ok=True)
     with _flock(dest / LOCK_NAME, shared=False) as locked:
@@ -97,7 +102,7 @@ def _fill_profile(target_dir: Path, relative: str, siblings: list[Path],
             with _flock(source / LOCK_NAME, shared=True) as readable:
                 if not readable:
                     continue
-                count = _bring(source, dest, _wanted(source, known), known)
+                count = _bring(source, dest, _wanted(source, known, runs_stay), known)
             if count:
                 name = source.relative_to(target_dir.parent).parts[0]
                 brought[name] = brought.get(name, 0) + count
@@ -142,14 +147,14 @@ def _known_hashes(profile: Path) -> set[str]:
     return known
 
 
-def _wanted(source: Path, known: set[str]) -> list[str]:
+def _wanted(source: Path, known: set[str], runs_stay: frozenset[str]) -> list[str]:
     """The units of `source` (fingerprint folder names) to bring into a folder knowing `known`."""
     wanted = []
     for name in _listdir(source / ".fingerprint"):
         match = _UNIT.match(name)
         if match is None or match["hash"] in known:
             continue
-        if match["package"] in CONFIG_PACKAGES and _is_script_run(source / ".fingerprint" / name):
+        if match["package"] in runs_stay and _is_script_run(source / ".fingerprint" / name):
             continue
         wanted.append(name)
     return sorted(wanted)
