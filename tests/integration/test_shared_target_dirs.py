@@ -20,8 +20,8 @@ def _state(folder: Path) -> FileState:
     found = {}
     for root, _dirs, files in os.walk(folder):
         for name in files:
-            if name == ".cargo-lock":
-                continue
+            if name in (".cargo-lock", ".rustc_info.json"):  # a lock; cargo's `rustc -vV`
+                continue  # cache, rewritten when RUSTC_WRAPPER differs from the last build
             path = Path(root, name)
             stat = path.stat()
             found[str(path.relative_to(folder))] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
