@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cases import Case, Row, Setup, _fmt, _samples_row, _toucher
@@ -16,6 +16,7 @@ from environment import WORK, Crate, log, reset_crate
 from measure import BenchError, Command, du_bytes, interleaved, median, run_once
 
 CRATES = ("large", "heavy")
+PARTS = ("clean", "change", "noop", "disk", "sccache")
 CLEAN_TARGET, NOOP_TARGET, CHANGE_TARGET, DISK_TARGET = 1.0, 0.05, 0.25, 1.5
 
 
@@ -36,7 +37,8 @@ def _wipe(crate: Crate) -> Callable[[], None]:
     return wipe
 
 
-def multi_interpreter_release(setup: Setup) -> Case:
+def multi_interpreter_release(setup: Setup, crates: Sequence[str] = CRATES,
+                              parts: Sequence[str] = PARTS) -> Case:
     names = ", ".join(Path(p).name for p in setup.pythons)
     case = Case(7, f"Release builds for {len(setup.pythons)} interpreters at once ({names})",
                 "`pyo3-pack build --release -i ... ` vs `maturin build --release -i ...` for "
@@ -46,9 +48,10 @@ def multi_interpreter_release(setup: Setup) -> Case:
                 "(pyo3, serde, serde_json, regex) and heavy (about 100 dependencies on Linux, "
                 f"see bench/crates/heavy). Clean builds: {setup.clean_repetitions} interleaved "
                 "rounds, no warm-up (the cargo registry cache is already filled).")
-    for name in CRATES:
-        _one_crate(setup, case, name)
-    _sccache_rows(setup, case)
+    for name in crates:
+        _one_crate(setup, case, name, parts)
+    if "sccache" in parts:
+        _sccache_rows(setup, case)
     case.notes.append(
         "Each interpreter builds in its own cargo folder (`target/pyo3-pack/cpython-3.X/`); "
         "before cargo runs in one, the compiled units it lacks are hard-linked (artifacts) or "
@@ -60,37 +63,40 @@ def multi_interpreter_release(setup: Setup) -> Case:
     return case
 
 
-def _one_crate(setup: Setup, case: Case, name: str) -> None:
+def _one_crate(setup: Setup, case: Case, name: str, parts: Sequence[str]) -> None:
     ours, maturin = setup.crate("ours-multi", name), setup.crate("maturin-multi", name)
-    log(f"case 7: clean release build of {name} for {len(setup.pythons)} interpreters")
-    clean = interleaved({
-        "ours": Command(_argv(setup, "ours"), ours.root, before=_wipe(ours)),
-        "maturin": Command(_argv(setup, "maturin"), maturin.root, before=_wipe(maturin)),
-    }, setup.clean_repetitions, warmup=0)
-    touch_ours, touch_maturin = _toucher(ours), _toucher(maturin)
-    log(f"case 7: {name}, one-line change")
-    changed = interleaved({
-        "ours": Command(_argv(setup, "ours"), ours.root, before=touch_ours),
-        "maturin": Command(_argv(setup, "maturin"), maturin.root, before=touch_maturin),
-    }, setup.repetitions, warmup=0)
-    log(f"case 7: {name}, nothing changed")
-    unchanged = interleaved({"ours": Command(_argv(setup, "ours"), ours.root),
-                             "maturin": Command(_argv(setup, "maturin"), maturin.root)},
-                            setup.repetitions, warmup=0)
-    ours_du, maturin_du = du_bytes(ours.target), du_bytes(maturin.target)
-    case.rows += [
-        _samples_row(clean, f"{name}: clean build", "ours", "maturin", "maturin", CLEAN_TARGET),
-        _samples_row(changed, f"{name}: after a one-line change", "ours", "maturin", "maturin",
-                     CHANGE_TARGET),
-        _samples_row(unchanged, f"{name}: nothing changed", "ours", "maturin", "maturin",
-                     NOOP_TARGET),
-        Row(f"{name}: disk use of the cargo target folder", ours_du / 2**20, "maturin",
-            maturin_du / 2**20, max_ratio=DISK_TARGET, unit="MiB"),
-    ]
-    pairs = [a / b for a, b in zip(clean["ours"], clean["maturin"])]
-    case.notes.append(f"{name}, clean builds: ours {_fmt(clean['ours'])} s, maturin "
-                      f"{_fmt(clean['maturin'])} s; ratio of each round's pair "
-                      f"{', '.join(f'{r:.2f}' for r in pairs)}.")
+    if "clean" in parts:
+        log(f"case 7: clean release build of {name} for {len(setup.pythons)} interpreters")
+        clean = interleaved({
+            "ours": Command(_argv(setup, "ours"), ours.root, before=_wipe(ours)),
+            "maturin": Command(_argv(setup, "maturin"), maturin.root, before=_wipe(maturin)),
+        }, setup.clean_repetitions, warmup=0)
+        case.rows.append(_samples_row(clean, f"{name}: clean build", "ours", "maturin",
+                                      "maturin", CLEAN_TARGET))
+        pairs = [a / b for a, b in zip(clean["ours"], clean["maturin"])]
+        case.notes.append(f"{name}, clean builds: ours {_fmt(clean['ours'])} s, maturin "
+                          f"{_fmt(clean['maturin'])} s; ratio of each round's pair "
+                          f"{', '.join(f'{r:.2f}' for r in pairs)}.")
+    if "change" in parts:
+        touch_ours, touch_maturin = _toucher(ours), _toucher(maturin)
+        log(f"case 7: {name}, one-line change")
+        changed = interleaved({
+            "ours": Command(_argv(setup, "ours"), ours.root, before=touch_ours),
+            "maturin": Command(_argv(setup, "maturin"), maturin.root, before=touch_maturin),
+        }, setup.repetitions, warmup=0)
+        case.rows.append(_samples_row(changed, f"{name}: after a one-line change", "ours",
+                                      "maturin", "maturin", CHANGE_TARGET))
+    if "noop" in parts:
+        log(f"case 7: {name}, nothing changed")
+        unchanged = interleaved({"ours": Command(_argv(setup, "ours"), ours.root),
+                                 "maturin": Command(_argv(setup, "maturin"), maturin.root)},
+                                setup.repetitions, warmup=0)
+        case.rows.append(_samples_row(unchanged, f"{name}: nothing changed", "ours", "maturin",
+                                      "maturin", NOOP_TARGET))
+    if "disk" in parts:
+        ours_du, maturin_du = du_bytes(ours.target), du_bytes(maturin.target)
+        case.rows.append(Row(f"{name}: disk use of the cargo target folder", ours_du / 2**20,
+                             "maturin", maturin_du / 2**20, max_ratio=DISK_TARGET, unit="MiB"))
     reset_crate(setup.place, "ours-multi", name)
     reset_crate(setup.place, "maturin-multi", name)
 

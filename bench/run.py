@@ -35,6 +35,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cases", default="1,2,3,4,5,6,7", help="comma separated case numbers")
     parser.add_argument("--clean-repetitions", type=int,
                         help="rounds of case 7's clean builds (default: 2, at most -n)")
+    parser.add_argument("--multi-crates", default=",".join(multi_abi.CRATES),
+                        help="case 7's crates (default: large,heavy)")
+    parser.add_argument("--multi-parts", default=",".join(multi_abi.PARTS),
+                        help="case 7's parts (default: clean,change,noop,disk,sccache)")
     parser.add_argument("--python", default=None,
                         help="CPython to make the bench venv from (default: newest found "
                         "but one, else this one)")
@@ -86,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         4: lambda: cases.clean_release(setup, args.release_crate),
         5: lambda: cases.audit(setup),
         6: lambda: cases.startup_and_memory(setup),
-        7: lambda: multi_abi.multi_interpreter_release(setup),
+        7: lambda: multi_abi.multi_interpreter_release(
+            setup, args.multi_crates.split(","), args.multi_parts.split(",")),
     }
     done: list[cases.Case] = []
     for number in sorted(chosen):
