@@ -47,7 +47,8 @@ def multi_interpreter_release(setup: Setup, crates: Sequence[str] = CRATES,
                 "changed; then the disk use of each tool's target folder. Crates: large "
                 "(pyo3, serde, serde_json, regex) and heavy (about 100 dependencies on Linux, "
                 f"see bench/crates/heavy). Clean builds: {setup.clean_repetitions} interleaved "
-                "rounds, no warm-up (the cargo registry cache is already filled).")
+                "rounds in alternating order (ours first, then maturin first), no warm-up "
+                "(the cargo registry cache is already filled).")
     for name in crates:
         _one_crate(setup, case, name, parts)
     if "sccache" in parts:
@@ -70,7 +71,7 @@ def _one_crate(setup: Setup, case: Case, name: str, parts: Sequence[str]) -> Non
         clean = interleaved({
             "ours": Command(_argv(setup, "ours"), ours.root, before=_wipe(ours)),
             "maturin": Command(_argv(setup, "maturin"), maturin.root, before=_wipe(maturin)),
-        }, setup.clean_repetitions, warmup=0)
+        }, setup.clean_repetitions, warmup=0, alternate=True)
         case.rows.append(_samples_row(clean, f"{name}: clean build", "ours", "maturin",
                                       "maturin", CLEAN_TARGET))
         pairs = [a / b for a, b in zip(clean["ours"], clean["maturin"])]
