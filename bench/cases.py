@@ -68,7 +68,9 @@ class Setup:
     shim: str | None
     shim_version: str | None
     pythons: list[str]
-    """Four interpreters for the multi-interpreter case."""
+    """Four interpreters for the multi-interpreter cases."""
+    clean_repetitions: int = 2
+    """Rounds of the clean multi-interpreter builds (case 7), which take minutes each."""
 
     def tool(self, name: str) -> str:
         return str(self.place.tool(name))
@@ -217,8 +219,9 @@ def multi_interpreter(setup: Setup) -> Case:
                          maturin_du / 2**20, unit="MiB"))
     case.notes.append("Our target folder holds one cargo folder per interpreter "
                       "(`target/pyo3-pack/cpython-3.X/`), so each interpreter keeps its own "
-                      "compiled pyo3; maturin shares one folder, so the disk use shows what that "
-                      "separation costs. Both also hold the dev builds of cases 1 and 2.")
+                      "compiled pyo3; what no interpreter changes is hard-linked between them "
+                      "(counted once). maturin shares one folder, so the disk use shows what "
+                      "the separation costs. Both also hold the dev builds of cases 1 and 2.")
     reset_crate(setup.place, "ours", "pyo3-pure")
     reset_crate(setup.place, "maturin", "pyo3-pure")
     return case

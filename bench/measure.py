@@ -73,16 +73,23 @@ def output_of(command: Command) -> str:
 
 
 def interleaved(
-    commands: Mapping[str, Command], repetitions: int, *, warmup: int = 1
+    commands: Mapping[str, Command], repetitions: int, *, warmup: int = 1,
+    alternate: bool = False,
 ) -> dict[str, list[float]]:
     """Run each command `warmup` times untimed, then `repetitions` rounds of all of them in
-    turn (ours, theirs, ours, theirs...). Returns every timed sample per name."""
+    turn (ours, theirs, ours, theirs...). Returns every timed sample per name.
+
+    `alternate` reverses the order every other round (ours, theirs; theirs, ours), so a load
+    that rises or falls during a long run does not favour whoever goes second."""
     for _ in range(warmup):
         for command in commands.values():
             run_once(command)
     samples: dict[str, list[float]] = {name: [] for name in commands}
     for round_number in range(repetitions):
-        for name, command in commands.items():
+        order = list(commands.items())
+        if alternate and round_number % 2:
+            order.reverse()
+        for name, command in order:
             seconds, _ = run_once(command)
             samples[name].append(seconds)
         log("  round {}: {}".format(round_number + 1, ", ".join(

@@ -24,7 +24,9 @@ def _target(row: Row) -> str:
             return "same verdict"
         if row.max_ratio < 1:
             return f"<= {row.max_ratio:.2f}x" if row.max_ratio != 1 / 3 else "<= 0.33x (3x faster)"
-        return f"<= {row.max_ratio:.2f}x (overhead <= {round((row.max_ratio - 1) * 100)}%)"
+        if row.unit == "s" and row.max_ratio > 1:
+            return f"<= {row.max_ratio:.2f}x (overhead <= {round((row.max_ratio - 1) * 100)}%)"
+        return f"<= {row.max_ratio:.2f}x"
     if row.max_value is not None:
         return f"<= {row.max_value:g} {row.unit}"
     return "(context)"

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cases
 import environment
+import multi_abi
 import report
 from environment import BENCH, WORK, log
 
@@ -31,7 +32,13 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="2 repetitions instead of 5")
     parser.add_argument("-n", "--repetitions", type=int, help="timed repetitions per case")
-    parser.add_argument("--cases", default="1,2,3,4,5,6", help="comma separated case numbers")
+    parser.add_argument("--cases", default="1,2,3,4,5,6,7", help="comma separated case numbers")
+    parser.add_argument("--clean-repetitions", type=int,
+                        help="rounds of case 7's clean builds (default: 2, at most -n)")
+    parser.add_argument("--multi-crates", default=",".join(multi_abi.CRATES),
+                        help="case 7's crates (default: large,heavy)")
+    parser.add_argument("--multi-parts", default=",".join(multi_abi.PARTS),
+                        help="case 7's parts (default: clean,change,noop,disk,sccache)")
     parser.add_argument("--python", default=None,
                         help="CPython to make the bench venv from (default: newest found "
                         "but one, else this one)")
@@ -72,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     place = environment.prepare(base, refresh=args.refresh)
     shim = environment.shim_for(base)
     shim_version = Path(base).parent.parent.name if shim else None
-    setup = cases.Setup(place, repetitions, str(place.python), base, shim, shim_version, pythons)
+    clean_repetitions = args.clean_repetitions or min(repetitions, 2)
+    setup = cases.Setup(place, repetitions, str(place.python), base, shim, shim_version, pythons,
+                        clean_repetitions)
     chosen = {int(n) for n in args.cases.split(",") if n.strip()}
     runners: dict[int, Callable[[], cases.Case]] = {
         1: lambda: cases.noop_build(setup),
@@ -81,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         4: lambda: cases.clean_release(setup, args.release_crate),
         5: lambda: cases.audit(setup),
         6: lambda: cases.startup_and_memory(setup),
+        7: lambda: multi_abi.multi_interpreter_release(
+            setup, args.multi_crates.split(","), args.multi_parts.split(",")),
     }
     done: list[cases.Case] = []
     for number in sorted(chosen):
@@ -88,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         done.append(runners[number]())
         log(f"case {number} took {time.time() - case_started:.0f} s")
     settings = {
-        "repetitions": f"{repetitions} timed (after 1 warm-up round; case 4: no warm-up)",
+        "repetitions": f"{repetitions} timed (after 1 warm-up round; case 4: no warm-up; "
+                       f"case 7: {clean_repetitions} clean rounds, no warm-up)",
         "interpreters": ", ".join(pythons),
         "bench venv made from": base,
         "total run time": f"{(time.time() - started) / 60:.1f} min",

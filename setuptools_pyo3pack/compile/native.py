@@ -12,7 +12,7 @@ from ..config.settings import Binding
 from ..errors import CommandError
 from ..platforms.registry import platform_for
 from ..project.project import Project
-from . import cargo, cffi_glue, pgo, stubs, uniffi
+from . import cargo, cffi_glue, pgo, stubs, target_dirs, uniffi
 from .select import WheelPlan
 from .target_build import check_pyo3_linking, run, rustflags_environment, settings_for
 
@@ -54,6 +54,8 @@ def _compile_for(project: Project, item: WheelPlan, triple: str | None, target_d
     crate, settings = project.crate, project.settings
     binding = project.binding.binding
     platform = platform_for(triple) if triple else project.platform
+    if item.interpreter is not None and phase is None:
+        _share_compiled_units(project, target_dir, triple)
     library = binding is not Binding.BIN
     if triple:
         from .linkers import check_linker
@@ -81,6 +83,15 @@ def _compile_for(project: Project, item: WheelPlan, triple: str | None, target_d
             call = zig.zigbuild(call, settings.audit.compatibility)
         artifacts += run(call, project, platform)
     return artifacts
+
+
+def _share_compiled_units(project: Project, target_dir: Path, triple: str | None) -> None:
+    """What sibling ABI folders compiled and this one lacks (serde, syn...), brought in."""
+    settings = project.settings
+    profiles = target_dirs.profile_folders(settings.profile, triple or settings.cargo.target)
+    shared = target_dirs.fill_from_siblings(target_dir, profiles, rerun=[project.crate.name])
+    for sibling, count in shared.items():
+        _process.log(f"reusing {count} compiled units from {sibling}")
 
 
 def ffi_source(project: Project) -> str | None:
