@@ -6,8 +6,21 @@ from .base import BinaryFormat, Platform
 from .target import Architecture, Target
 
 #: how musl names its C library on each machine (`libc.musl-<this>.so.1`)
+MUSL_ARCH = {Architecture.X86_64: "x86_64", Architecture.I686: "x86",
+             Architecture.AARCH64: "aarch64", Architecture.ARMV7L: "armv7",
+             Architecture.ARMV6L: "armhf", Architecture.PPC64LE: "ppc64le",
+             Architecture.S390X: "s390x", Architecture.RISCV64: "riscv64",
+             Architecture.LOONGARCH64: "loongarch64"}
 #: musl targets link statically by default, and cargo then refuses to build a cdylib
 MUSL_SHARED = ("-C", "target-feature=-crt-static")
+
+
+def musl_libc_soname(arch: str) -> str | None:
+    """musl's SONAME on a machine named as platform tags name it (`x86_64`, `armv7l`)."""
+    try:
+        return f"libc.musl-{MUSL_ARCH[Architecture(arch)]}.so.1"
+    except (ValueError, KeyError):
+        return None
 
 
 class LinuxPlatform(Platform):

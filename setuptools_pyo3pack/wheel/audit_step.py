@@ -32,9 +32,11 @@ def audit_mode(settings: AuditSettings) -> AuditMode:
 
 def audit_members(settings: AuditSettings, platform: str, members: Sequence[Member],
                   artifacts: Sequence[Path], dist_name: str, workdir: Path, *,
-                  target: str | None = None) -> tuple[str, list[Member]]:
+                  target: str | None = None, libc: str | None = None
+                  ) -> tuple[str, list[Member]]:
     """The platform tag for these members and the members to write (patched, grafted).
-    `target` is the build's triple: glibc or musl when the binaries do not say (static)."""
+    `target` is the build's triple and `libc` its C library (`musl`, `glibc`), when known:
+    they say what static binaries cannot."""
     if not platform.startswith(_LINUX):
         return platform, list(members)
     from ..audit.compat import parse_compatibility  # the audit loads only for Linux wheels
@@ -43,6 +45,10 @@ def audit_members(settings: AuditSettings, platform: str, members: Sequence[Memb
     wanted = settings.compatibility
     requested = parse_compatibility(wanted) if wanted else None
     arch = platform[len(_LINUX):]
+    if libc == "musl" and audit_mode(settings) is not AuditMode.SKIP:
+        from .musl import named_musl_libc
+
+        members, artifacts = named_musl_libc(members, artifacts, arch, workdir)
     outcome = audit_native(
         members, list(artifacts), mode=audit_mode(settings), requested=requested,
         dist_name=dist_name, arch=arch, workdir=workdir,
@@ -66,7 +72,8 @@ def audited(project: Project, tag: WheelTag, members: list[Member], artifacts: l
         return dataclasses.replace(tag, platform=platform), members
     platform, members = audit_members(project.settings.audit, tag.platform, members,
                                       artifacts, project.name, workdir,
-                                      target=project.settings.cargo.target)
+                                      target=project.settings.cargo.target,
+                                      libc=project.platform.target.libc)
     return dataclasses.replace(tag, platform=platform), members
 
 

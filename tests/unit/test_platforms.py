@@ -282,3 +282,13 @@ def test_windows_binaries_go_to_scripts_as_exe(tmp_path: Path) -> None:
     assert [m.archive_name for m in members] == ["tool-1.0.data/scripts/tool.exe"]
 
 
+@pytest.mark.parametrize(
+    ("arch", "soname"),
+    [("x86_64", "libc.musl-x86_64.so.1"), ("i686", "libc.musl-x86.so.1"),
+     ("armv7l", "libc.musl-armv7.so.1"), ("aarch64", "libc.musl-aarch64.so.1"),
+     ("universal2", None), ("sparc", None)],
+)
+def test_musl_sonames(arch: str, soname: str | None) -> None:
+    from setuptools_pyo3pack.platforms.linux import musl_libc_soname
+
+    assert musl_libc_soname(arch) == soname
