@@ -82,7 +82,8 @@ def test_an_extension_linked_to_musl_is_musllinux(tmp_path: Path, python: Path) 
     for tag, reasons in policies.items():
         if tag.startswith("manylinux"):  # every glibc policy refused, naming the evidence
             assert reasons[0]["kind"] == "libc"
-            assert "linked against musl (DT_NEEDED libc.musl-x86_64.so.1), not glibc" in reasons[0]["message"]
+            assert "linked against musl (DT_NEEDED libc.musl-x86_64.so.1), not glibc" in (
+                reasons[0]["message"])
     # asking for a manylinux policy fails in one line, with the reason
     refused = run_tool("build", "-i", python, "--zig", "--target", MUSL, "--compatibility",
                        "2014", "-o", tmp_path / "refused", cwd=crate, check=False)
