@@ -173,7 +173,9 @@ def test_pyo3_abi3_crate(target: str, tmp_path: Path) -> None:
         assert wheel_tags(archive) == expected_tags("cp39", "abi3", target)
         assert archive.namelist() == [
             "pyo3_abi3/__init__.py", module, "pyo3_abi3-0.3.0.dist-info/METADATA",
-            "pyo3_abi3-0.3.0.dist-info/WHEEL", "pyo3_abi3-0.3.0.dist-info/RECORD"]
+            "pyo3_abi3-0.3.0.dist-info/WHEEL",
+            "pyo3_abi3-0.3.0.dist-info/sboms/pyo3-abi3.cyclonedx.json",
+            "pyo3_abi3-0.3.0.dist-info/RECORD"]
         check_extension(extracted(archive, module, tmp_path / "x"), target, abi3=True,
                         init="PyInit_pyo3_abi3")
     check_linux_wheel(wheel, target)
@@ -189,7 +191,8 @@ def test_pyo3_per_version_crate(target: str, tmp_path: Path) -> None:
         assert wheel_tags(archive) == expected_tags("cp312", "cp312", target)
         assert archive.namelist() == [
             "pyo3_pure/__init__.py", module, f"{dist_info}/METADATA", f"{dist_info}/WHEEL",
-            f"{dist_info}/entry_points.txt", f"{dist_info}/RECORD"]
+            f"{dist_info}/entry_points.txt", f"{dist_info}/sboms/pyo3-pure.cyclonedx.json",
+            f"{dist_info}/RECORD"]
         check_extension(extracted(archive, module, tmp_path / "x"), target, abi3=False,
                         init="PyInit_pyo3_pure")
     check_linux_wheel(wheel, target)
@@ -216,6 +219,7 @@ def test_bin_crate(target: str, tmp_path: Path) -> None:
         assert wheel_tags(archive) == expected_tags("py3", "none", target)
         assert archive.namelist() == [program, "hello_bin-0.1.0.dist-info/METADATA",
                                       "hello_bin-0.1.0.dist-info/WHEEL",
+                                      "hello_bin-0.1.0.dist-info/sboms/hello-bin.cyclonedx.json",
                                       "hello_bin-0.1.0.dist-info/RECORD"]
         assert archive.getinfo(program).external_attr >> 16 & 0o777 == 0o755
         path = extracted(archive, program, tmp_path / "x")
