@@ -1,23 +1,4 @@
 """The seed's spelling of the build backend: `build-backend = "pyo3_pack"`."""
 
-from setuptools_pyo3pack.build_meta import (
-    build_editable,
-    build_sdist,
-    build_wheel,
-    get_requires_for_build_editable,
-    get_requires_for_build_sdist,
-    get_requires_for_build_wheel,
-    prepare_metadata_for_build_editable,
-    prepare_metadata_for_build_wheel,
-)
-
-__all__ = [
-    "build_editable",
-    "build_sdist",
-    "build_wheel",
-    "get_requires_for_build_editable",
-    "get_requires_for_build_sdist",
-    "get_requires_for_build_wheel",
-    "prepare_metadata_for_build_editable",
-    "prepare_metadata_for_build_wheel",
-]
+from setuptools_pyo3pack.build_meta import *  # noqa: F403 - the hooks, as listed in its __all__
+from setuptools_pyo3pack.build_meta import __all__ as __all__
