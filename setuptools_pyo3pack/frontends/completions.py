@@ -47,14 +47,14 @@ def _options(parser: argparse.ArgumentParser) -> tuple[Option, ...]:
     )
 
 
-def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction[Any]:
+def subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction[Any]:
     (found,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return found
 
 
 def describe(parser: argparse.ArgumentParser) -> tuple[tuple[Option, ...], tuple[Command, ...]]:
     """The top-level options, and each sub-command with its options."""
-    sub = _subcommands(parser)
+    sub = subcommands(parser)
     helps = {choice.dest: _help(choice) for choice in sub._choices_actions}
     commands = []
     for name, child in sub.choices.items():

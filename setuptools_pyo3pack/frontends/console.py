@@ -120,6 +120,9 @@ def run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
     except KeyboardInterrupt:
         console.status("", "interrupted")
         return 130
+    except BrokenPipeError:  # stdout's reader left (`| head`): stop quietly, as `cat` does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     finally:
         _process.configure(verbosity=0)
 
