@@ -11,7 +11,8 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -107,13 +108,36 @@ def from_args(args: argparse.Namespace, *, stream: TextIO | None = None,
                    stream=stream)
 
 
+def cargo_color(choice: str | None, env: Mapping[str, str]) -> str | None:
+    """CARGO_TERM_COLOR for NO_COLOR and FORCE_COLOR, which cargo does not read itself; None
+    when cargo's own choice stands (an explicit --color is passed to cargo as a flag)."""
+    if choice is not None or env.get("CARGO_TERM_COLOR"):
+        return None
+    if env.get("NO_COLOR"):
+        return "never"
+    return "always" if env.get("FORCE_COLOR") else None
+
+
+@contextmanager
+def _cargo_environment(choice: str | None) -> Iterator[None]:
+    value = cargo_color(choice, os.environ)
+    if value is not None:
+        os.environ["CARGO_TERM_COLOR"] = value
+    try:
+        yield
+    finally:
+        if value is not None:
+            os.environ.pop("CARGO_TERM_COLOR", None)
+
+
 def run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a command with the console in charge of the core's output: the error boundary
     of the CLI (one line and the error's exit code; 130 on Ctrl-C)."""
     console = from_args(args)
     _process.configure(verbosity=console.verbosity, sink=console.status)
     try:
-        return int(handler(args))
+        with _cargo_environment(getattr(args, "color", None)):
+            return int(handler(args))
     except Pyo3PackError as exc:
         console.error(exc)
         return exc.exit_code

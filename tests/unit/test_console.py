@@ -34,6 +34,18 @@ def test_when_to_colour(choice: str | None, tty: bool, env: dict[str, str],
     assert console.wants_color(choice, tty=tty, env=env) is expected
 
 
+@pytest.mark.parametrize(("choice", "env", "expected"), [
+    (None, {}, None),
+    (None, {"NO_COLOR": "1"}, "never"),
+    (None, {"FORCE_COLOR": "1"}, "always"),
+    (None, {"NO_COLOR": "1", "CARGO_TERM_COLOR": "always"}, None),  # the user's own choice
+    ("always", {"NO_COLOR": "1"}, None),  # --color reaches cargo as a flag
+])
+def test_cargo_learns_no_color_and_force_color(choice: str | None, env: dict[str, str],
+                                               expected: str | None) -> None:
+    assert console.cargo_color(choice, env) == expected
+
+
 @pytest.mark.parametrize(("quiet", "verbose", "expected"),
                          [(False, 0, 0), (False, 2, 2), (True, 0, -1), (True, 3, -1)])
 def test_verbosity(quiet: bool, verbose: int, expected: int) -> None:
