@@ -6,8 +6,9 @@ import os
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CommandError
@@ -20,9 +21,58 @@ def describe(argv: Sequence[str]) -> str:
     return shlex.join(str(part) for part in argv)
 
 
+#: Where status lines go: called with the step prefix ("[2/5] cp312 " or "") and the line.
+Sink = Callable[[str, str], None]
+
+
+def _plain(step: str, message: str) -> None:
+    print(f"pyo3-pack: {step}{message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class _Output:
+    """How much the core says and to whom; a front door (the CLI's console) sets it."""
+
+    verbosity: int = 0
+    """-1: errors only; 0: status lines; 1 and more: details too (commands run)."""
+    sink: Sink = _plain
+    step: str = ""
+
+
+_output = _Output()
+
+
+def configure(*, verbosity: int, sink: Sink | None = None) -> None:
+    _output.verbosity = verbosity
+    _output.sink = sink or _plain
+
+
+def verbosity() -> int:
+    return _output.verbosity
+
+
 def log(message: str) -> None:
     """Status lines go to stderr so stdout stays free for machine-readable output."""
-    print(f"pyo3-pack: {message}", file=sys.stderr, flush=True)
+    if _output.verbosity >= 0:
+        _output.sink(_output.step, message)
+
+
+def detail(message: str, *, level: int = 1) -> None:
+    """A line only `-v` (or `-vv` for level 2) shows: a command run, a decision's inputs."""
+    if _output.verbosity >= level:
+        _output.sink(_output.step, message)
+
+
+@contextmanager
+def step(index: int, total: int, label: str) -> Iterator[None]:
+    """Prefix the status lines of step `index` of `total` ("[2/5] cp312 "); none for one."""
+    outer = _output.step
+    if total > 1:
+        _output.step = f"[{index}/{total}] {label} "
+    try:
+        yield
+    finally:
+        _output.step = outer
 
 
 def _tail(text: str) -> str:
@@ -53,6 +103,7 @@ def run_captured(
 
     On failure the error names ``what`` was being done and carries the tail of stderr.
     """
+    detail(f"running {describe(argv)}", level=2)
     try:
         result = subprocess.run(
             [str(part) for part in argv],

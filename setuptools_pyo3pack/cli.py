@@ -15,7 +15,7 @@ __all__ = ["main"]  # and `build_parser`, loaded on first use
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["audit"]:
-        from .audit.command import main as audit
+        from .frontends.audit_cli import main as audit
 
         return audit(args[1:])
     from .frontends.cli import main as full

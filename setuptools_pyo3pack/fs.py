@@ -110,6 +110,12 @@ def sha256_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def size_label(path: Path) -> str:
+    """A file's size for people: `12.3 KB`, `4.5 MB`."""
+    size = path.stat().st_size / 1024
+    return f"{size:.1f} KB" if size < 1024 else f"{size / 1024:.1f} MB"
+
+
 def write_member(member: Member, destination: Path) -> None:
     """Put one member's content at `destination`, atomically; executables are replaced by
     unlinking the old file first (see `copy_into_tree`)."""

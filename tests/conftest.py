@@ -25,3 +25,5 @@ def _private_probe_cache(tmp_path_factory: pytest.TempPathFactory,
     cache = tmp_path_factory.getbasetemp() / "xdg-cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     monkeypatch.setenv("PYO3_PACK_TOOLS_DIR", str(TEST_TOOLS))
+    # output assertions read plain text: a CI's FORCE_COLOR would colour it
+    monkeypatch.delenv("FORCE_COLOR", raising=False)

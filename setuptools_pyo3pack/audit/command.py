@@ -1,14 +1,13 @@
 """`pyo3-pack audit WHEEL... [--json] [--compatibility POLICY]`: the verdict on built wheels.
 
-`main` runs the command on its own (the CLI hands `pyo3-pack audit` straight to it, so an
-audit imports nothing of the build); `register` adds it to the full CLI's parser.
+`register` adds it to the full CLI's parser; `frontends/audit_cli.py` runs it on its own
+(the CLI hands `pyo3-pack audit` straight to it, so an audit imports nothing of the build).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ def _check(value: str, audits: Sequence[Any]) -> None:
             raise AuditError(f"{audit.path.name}: {exc.message}", hint=exc.hint) from None
 
 
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("wheels", nargs="+", type=Path, metavar="WHEEL", help="wheel files")
     parser.add_argument("--json", action="store_true",
                         help="print the verdicts as JSON, with every policy's reasons")
@@ -52,7 +51,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=_audit)
 
 
-_DESCRIPTION = (
+DESCRIPTION = (
     "Read the native files of each wheel and report the most compatible manylinux or "
     "musllinux policy they satisfy, with the symbol versions, symbols and libraries that "
     "rule out the stricter ones."
@@ -64,23 +63,6 @@ def register(commands: argparse._SubParsersAction[Any]) -> None:
     audit = commands.add_parser(
         "audit",
         help="show the most compatible manylinux/musllinux tag of built wheels, and why",
-        description=_DESCRIPTION,
+        description=DESCRIPTION,
     )
-    _add_arguments(audit)
-
-
-def main(argv: Sequence[str]) -> int:
-    """`pyo3-pack audit ARGV`, with the CLI's one-line errors and exit codes."""
-    from ..errors import Pyo3PackError
-
-    parser = argparse.ArgumentParser(prog="pyo3-pack audit", description=_DESCRIPTION)
-    _add_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except Pyo3PackError as exc:
-        print(f"pyo3-pack: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("pyo3-pack: interrupted", file=sys.stderr)
-        return 130
+    add_arguments(audit)

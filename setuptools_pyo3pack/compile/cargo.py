@@ -101,6 +101,9 @@ def run(call: CargoInvocation, crate: Crate) -> list[Path]:
     artifacts: list[Path] = []
     success = None
     _process.log(f"building {call.description}")
+    added = " ".join(f"{key}={value}" for key, value in sorted(call.env.items()))
+    _process.detail(f"running {_process.describe(call.argv)}"
+                    + (f" with {added}" if added else "") + f" in {crate.root}")
     with _process.streamed_stdout(call.argv, env=env, cwd=crate.root) as (process, lines):
         for line in lines:
             message = _parse(line)

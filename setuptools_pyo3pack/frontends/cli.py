@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .._version import __version__
-from ..errors import Pyo3PackError
+from . import console
+from .help_examples import add_examples
 from .wheel_options import (
     add_build_options,
     add_cargo_passthrough,
@@ -19,13 +20,21 @@ from .wheel_options import (
 
 def _build(args: argparse.Namespace) -> int:
     from ..project.project import load_project
-    from .distributions import build_distributions
+    from .distributions import build_planned_distributions
 
     project = load_project(configuration(args))
     # an sdist too when the project is set up to build from one (or `--sdist` asks)
     sdist = args.sdist or (project.has_build_system and not args.no_sdist)
-    for path in build_distributions(project, sdist=sdist):
+    wheels, sdist_path = build_planned_distributions(project, sdist=sdist)
+    if args.json:
+        from . import json_output
+
+        console.emit_json(json_output.build(wheels, sdist_path))
+        return 0
+    for path, _ in wheels:
         print(path)
+    if sdist_path is not None:
+        print(sdist_path)
     return 0
 
 
@@ -34,7 +43,13 @@ def _sdist(args: argparse.Namespace) -> int:
     from ..sdist.sdist import build_sdist
 
     project = load_project(configuration(args))
-    print(build_sdist(project, project.wheel_dir))
+    path = build_sdist(project, project.wheel_dir)
+    if args.json:
+        from . import json_output
+
+        console.emit_json(json_output.sdist_document(path))
+    else:
+        print(path)
     return 0
 
 
@@ -50,8 +65,12 @@ def _develop(args: argparse.Namespace) -> int:
         extras=[e for text in args.extras for e in split_text(text, Split.COMMA)],
         groups=[g for text in args.group for g in split_text(text, Split.COMMA)],
         uv=args.uv, pip_path=args.pip_path, skip_install=args.skip_install)
-    develop(configuration(args, develop_values(interpreter), editable=True), venv, interpreter,
-            options)
+    done = develop(configuration(args, develop_values(interpreter), editable=True), venv,
+                   interpreter, options)
+    if args.json:
+        from . import json_output
+
+        console.emit_json(json_output.develop(done, interpreter))
     return 0
 
 
@@ -59,23 +78,31 @@ def _list_python(args: argparse.Namespace) -> int:
     from ..compile import interpreters
 
     found, failures = interpreters.discover()
+    if args.json:
+        from . import json_output
+
+        console.emit_json(json_output.list_python(found, failures))
+        return 0 if found else 1
     for interpreter in found:
         print(f"{interpreter.pretty_name:<28} {interpreter.path}")
     for path, reason in failures:
         print(f"{'(unusable)':<28} {path}: {reason}")
     if not found:
-        print("pyo3-pack: no Python interpreter found on PATH or in pyenv", file=sys.stderr)
-        return 1
+        from ..errors import InterpreterError
+
+        raise InterpreterError("no Python interpreter found on PATH or in pyenv",
+                               hint="install one, or put it on PATH")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="pyo3-pack",
+        prog="pyo3-pack", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Build and publish Rust crates with pyo3, rust-cpython or cffi bindings, "
         "and Rust binaries, as Python packages.",
     )
     parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    console.add_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     build = commands.add_parser("build", help="build wheels for every supported interpreter")
@@ -86,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-f", "--find-interpreter", action="store_true",
                        help="build for every supported interpreter found (what happens "
                        "without -i anyway; accepted for maturin's command lines)")
+    _add_json(build, "the wheels (and sdist) written")
     build.set_defaults(handler=_build)
 
     develop = commands.add_parser(
@@ -107,13 +135,16 @@ def build_parser() -> argparse.ArgumentParser:
     install.add_argument("--skip-install", action="store_true",
                          help="only build the native module into the Python package, install "
                          "nothing (mixed Rust/Python projects)")
+    _add_json(develop, "what was built and installed")
     develop.set_defaults(handler=_develop)
 
     sdist = commands.add_parser("sdist", help="build a source distribution (.tar.gz)")
     add_build_options(sdist, ("cargo", "layout"), only=("output.out_dir",))
+    _add_json(sdist, "the sdist written")
     sdist.set_defaults(handler=_sdist)
 
     list_python = commands.add_parser("list-python", help="list the Python interpreters found")
+    _add_json(list_python, "the interpreters found")
     list_python.set_defaults(handler=_list_python)
 
     from ..audit.command import register as register_audit
@@ -121,19 +152,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_upload(commands)
     register_audit(commands)
+    from .completions import register as register_completions
+
+    register_completions(commands, parser)
+    # last, so every sub-command (wherever it was registered) gets them
+    for sub in commands.choices.values():
+        console.add_options(sub, top=False)
+    add_examples(parser, commands)
     return parser
+
+
+def _add_json(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--json", action="store_true",
+                        help=f"print {what} as one JSON document on stdout (docs/json.md)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except Pyo3PackError as exc:
-        print(f"pyo3-pack: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("pyo3-pack: interrupted", file=sys.stderr)
-        return 130
+    return console.run(args.handler, args)
 
 
 if __name__ == "__main__":

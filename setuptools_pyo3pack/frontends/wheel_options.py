@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .. import _process
 from ..config.chain import split_text
 from ..config.option import Split
 from .options import add_settings_options, namespace_source
@@ -41,13 +41,10 @@ def add_wheel_options(parser: argparse.ArgumentParser, *, release_default: bool 
 
 def add_cargo_passthrough(parser: argparse.ArgumentParser) -> None:
     """cargo's output and checking flags, and trailing rustc flags, as `maturin build` and
-    `maturin develop` take them; they end up in `cargo-extra-args` / `rustc-extra-args`."""
-    group = parser.add_argument_group("cargo output (passed to cargo as given)")
-    group.add_argument("-q", "--quiet", action="store_true", help="no cargo log messages")
-    group.add_argument("-v", "--verbose", action="count", default=0,
-                       help="verbose cargo output (-vv: very verbose, build scripts' too)")
-    group.add_argument("--color", choices=("auto", "always", "never"), metavar="WHEN",
-                       help="coloring of cargo's output: auto, always, never")
+    `maturin develop` take them; they end up in `cargo-extra-args` / `rustc-extra-args`.
+    The console's -q, -v and --color (`console.add_options`) are passed on the same way."""
+    group = parser.add_argument_group("cargo output (passed to cargo as given; -q, -v and "
+                                      "--color reach cargo too)")
     group.add_argument("--timings", action="store_true",
                        help="write cargo's build timing report")
     group.add_argument("--ignore-rust-version", action="store_true",
@@ -89,6 +86,5 @@ def configuration(args: argparse.Namespace, extra: Mapping[str, Any] | None = No
             values[path] = (*(word for item in given.get(path, ())
                               for word in split_text(item, Split.SHELL)), *added)
     if "audit.skip_auditwheel" in given:
-        print("pyo3-pack: warning: --skip-auditwheel is deprecated; use --compatibility off",
-              file=sys.stderr)
+        _process.log("warning: --skip-auditwheel is deprecated; use --compatibility off")
     return load_configuration(namespace_source(args, values), defaults, editable=editable)

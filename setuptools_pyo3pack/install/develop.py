@@ -63,8 +63,22 @@ class DevelopOptions:
     """Only build the native module into the source tree (`--skip-install`)."""
 
 
+@dataclass(frozen=True)
+class Developed:
+    """What `develop` did, for the CLI's report."""
+
+    name: str
+    version: str
+    venv: Path
+    wheel: Path
+    """The wheel built (an editable one for mixed projects), uncompressed."""
+    editable: bool
+    installed: bool
+    """False when the venv already had this build, or with --skip-install."""
+
+
 def develop(config: Configuration, venv: Path, interpreter: Interpreter,
-            options: DevelopOptions | None = None) -> Path:
+            options: DevelopOptions | None = None) -> Developed:
     """Build the crate for the virtualenv's interpreter and install it there, after the
     project's dependencies (and those of the extras asked for)."""
     options = options or DevelopOptions()
@@ -81,24 +95,25 @@ def develop(config: Configuration, venv: Path, interpreter: Interpreter,
             raise ConfigError("--skip-install builds the native module into the Python "
                               "package, and this project has none",
                               hint="use it in a mixed Rust/Python project, or drop it")
-        build_wheel(project, item, out_dir, editable=True, compress=False)
-        return venv
+        wheel = build_wheel(project, item, out_dir, editable=True, compress=False)
+        return Developed(project.name, project.version, venv, wheel, True, False)
     argv = requirements.installer_argv(venv, interpreter, uv=options.uv,
                                        pip_path=options.pip_path)
     wanted = requirements.requirements_for(project.metadata.core, options.extras)
     wanted += requirements.dependency_groups(project.config.pyproject, options.groups)
     requirements.install_requirements(wanted, argv, venv)
-    wheel = build_wheel(project, item, out_dir, editable=project.layout.mixed, compress=False)
+    editable = project.layout.mixed
+    wheel = build_wheel(project, item, out_dir, editable=editable, compress=False)
     installed = _install_stamp(project, venv)
     key = f"{wheel}|{freshness.file_state(wheel)}"
     if installed.reusable(key) is not None:
         _process.log(f"{project.name} {project.version} in {venv} is up to date")
-        return venv
+        return Developed(project.name, project.version, venv, wheel, editable, False)
     uninstall(project.name, interpreter)
     record = install_wheel(wheel, interpreter)
     installed.record(key, record)
     _process.log(f"installed {project.name} {project.version} into {venv}")
-    return venv
+    return Developed(project.name, project.version, venv, wheel, editable, True)
 
 
 def _install_stamp(project: Project, venv: Path) -> freshness.Stamp:

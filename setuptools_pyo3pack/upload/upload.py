@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import _process
+from ..fs import size_label
 from . import credentials, registry
 from .checks import Checked, check
 from .credentials import Credentials, CredentialSources
@@ -162,7 +163,7 @@ def upload(target: Target, checked: Sequence[Checked], options: UploadOptions) -
             try:
                 outcome = _upload_one(repository, target, item, options)
             except UploadError as exc:
-                _process.log(f"failed {item.path.name} ({_size(item.path)}): {exc.message}")
+                _process.log(f"failed {item.path.name} ({size_label(item.path)}): {exc.message}")
                 outcome, fatal = Outcome.FAILED, exc
             outcomes.append((item.path, outcome))
     finally:
@@ -191,7 +192,7 @@ def _set_timeout(session: requests.Session) -> None:
 def _upload_one(
     repository: Repository, target: Target, item: Checked, options: UploadOptions
 ) -> Outcome:
-    name, size = item.path.name, _size(item.path)
+    name, size = item.path.name, size_label(item.path)
     if options.skip_existing and registry.has_file(target.registry, target.credentials,
                                                    item.package.safe_name, name,
                                                    verbose=options.verbose):
@@ -255,11 +256,6 @@ def _text(response: requests.Response) -> str:
         return response.text or ""
     except (UnicodeDecodeError, LookupError):
         return ""
-
-
-def _size(path: Path) -> str:
-    size = path.stat().st_size / 1024
-    return f"{size:.1f} KB" if size < 1024 else f"{size / 1024:.1f} MB"
 
 
 def default_retry_delay() -> float:

@@ -18,7 +18,7 @@ from ..compile.native import compile_native, ffi_source, generated_stubs, uniffi
 from ..compile.select import WheelPlan, plan
 from ..config.settings import Binding
 from ..errors import ConfigError
-from ..fs import Member
+from ..fs import Member, size_label
 from ..platforms.tags import WheelTag, normalize_dist_name, wheel_filename
 from ..project import python_sources
 from ..project.project import Project
@@ -30,7 +30,29 @@ from .dist_info import dist_info_members, dist_info_name
 
 def build_wheels(project: Project) -> list[Path]:
     """Every wheel the project's settings ask for, into `project.wheel_dir`."""
-    return [build_wheel(project, item, project.wheel_dir) for item in plan(project)]
+    return [path for _, path in build_planned(project)]
+
+
+def build_planned(project: Project) -> list[tuple[WheelPlan, Path]]:
+    """`build_wheels` with the plan item each wheel was built for; with several, each
+    step's status lines start with "[2/5] cp312"."""
+    items = plan(project)
+    target = project.platform.target.description
+    _process.log(f"{project.name} {project.version} for {target}: "
+                 + ", ".join(_label(item) for item in items))
+    built = []
+    for index, item in enumerate(items, 1):
+        with _process.step(index, len(items), _label(item)):
+            built.append((item, build_wheel(project, item, project.wheel_dir)))
+    return built
+
+
+def _label(item: WheelPlan) -> str:
+    """What a step is for, as short as its tag: cp312, cp313t, cp38-abi3, py3."""
+    if item.abi3:
+        return f"{item.tag.python}-abi3"
+    thread = "t" if item.interpreter is not None and item.interpreter.free_threaded else ""
+    return f"{item.tag.python}{thread}"
 
 
 def native_members(project: Project, item: WheelPlan, artifacts: list[Path], *,
@@ -95,7 +117,7 @@ def build_wheel(project: Project, item: WheelPlan, out_dir: Path, *, editable: b
                               compress=compress)
     unchanged = stamp.reusable(key)
     if unchanged is not None:
-        _process.log(f"unchanged {unchanged}")
+        _process.log(f"unchanged {_described(unchanged)}")
         return unchanged
     check_artifacts(project, artifacts)
     with tempfile.TemporaryDirectory(prefix="pyo3-pack-repair-") as workdir:
@@ -107,8 +129,22 @@ def build_wheel(project: Project, item: WheelPlan, out_dir: Path, *, editable: b
         path = write_wheel(project, out_dir, packed, [tag], compress=compress)
     stamp.record(_wheel_stamp(project, item, out_dir, split, editable=editable,
                               compress=compress)[1], path)
-    _process.log(f"wrote {path}")
+    _process.log(f"wrote {_described(path)}")
     return path
+
+
+def _described(wheel: Path) -> str:
+    """A wheel's path, size and tags, for the status line that says where it went."""
+    tags = "-".join(wheel.stem.split("-")[-3:])
+    return f"{_shown(wheel)} ({size_label(wheel)}, {tags})"
+
+
+def _shown(path: Path) -> str:
+    """Relative to the working folder when inside it: shorter, and what was typed."""
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def write_unaudited(project: Project, item: WheelPlan, artifacts: list[Path], out_dir: Path
