@@ -48,7 +48,8 @@ def _add_registry_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--retry-delay", type=float, metavar="SECONDS",
                        help="delay before the first retry, doubled each time (default: "
                        "$PYO3_PACK_UPLOAD_RETRY_DELAY or 1)")
-    group.add_argument("-v", "--verbose", action="store_true",
+    # counted and without a default, like the global -v, so `pyo3-pack -v publish` counts too
+    group.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
                        help="log each request and the registry's answers (never passwords)")
 
 
@@ -68,7 +69,7 @@ def _upload_options(args: argparse.Namespace) -> UploadOptions:
         strict=args.strict,
         retries=max(0, args.retries) if args.retries is not None else defaults.retries,
         retry_delay=args.retry_delay if args.retry_delay is not None else default_retry_delay(),
-        verbose=args.verbose,
+        verbose=bool(getattr(args, "verbose", 0)),
     )
 
 

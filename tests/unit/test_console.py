@@ -159,5 +159,15 @@ def test_every_command_takes_the_console_flags() -> None:
                                   "-q", "--color", "never"])
         assert (args.quiet, args.color) == (True, "never"), command
     # upload's own -v (log every request) keeps its meaning, and still counts as verbose
-    assert parser.parse_args(["upload", "-v", "x"]).verbose is True
+    assert parser.parse_args(["upload", "-v", "x"]).verbose == 1
     assert console.from_args(parser.parse_args(["upload", "-v", "x"])).verbosity == 1
+
+
+@pytest.mark.parametrize("argv", [["-v", "upload", "x.whl"], ["upload", "-v", "x.whl"]])
+def test_upload_verbose_flag_counts_before_or_after_the_command(argv: list[str]) -> None:
+    from setuptools_pyo3pack.frontends.cli import build_parser
+    from setuptools_pyo3pack.frontends.upload_cli import _upload_options
+
+    assert _upload_options(build_parser().parse_args(argv)).verbose is True
+    quiet = build_parser().parse_args(["upload", "x.whl"])
+    assert _upload_options(quiet).verbose is False
