@@ -1,0 +1,93 @@
+"""`pyo3-pack new` end to end: each kind of project it writes builds with `pyo3-pack build`,
+installs into a fresh virtualenv, imports and answers (a program runs), and its own generated
+tests pass against the installed wheel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.integration.conftest import make_venv, pip_install, run_tool, venv_python
+
+KINDS = {
+    "pyo3": [],
+    "pyo3-mixed": ["--mixed"],
+    "cffi": ["-b", "cffi"],
+    "cffi-mixed": ["-b", "cffi", "--mixed"],
+    "uniffi": ["-b", "uniffi"],
+    "uniffi-mixed": ["-b", "uniffi", "--mixed"],
+    "bin": ["-b", "bin"],
+}
+#: What the installed project answers, per kind: Python code and its output.
+CALLS = {
+    "pyo3": ("import {m}; print({m}.add(2, 40), {m}.greet('Ada'))",
+             "42 Hello, Ada, from Rust!"),
+    "cffi": ("import {m}; print({m}.lib.add(2, 40))", "42"),
+    "uniffi": ("import {m}; print({m}.add(2, 40), {m}.greet('Ada'))",
+               "42 Hello, Ada, from Rust!"),
+}
+
+
+def _venv_site_packages(venv: Path) -> str:
+    return sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)})
+
+
+def _run_generated_tests(project: Path, venv: Path, cwd: Path) -> None:
+    """The project's own tests, by this session's pytest, against what the venv installed
+    (same interpreter): not from the source folder, which has no native module."""
+    env = dict(os.environ, PYTHONPATH=_venv_site_packages(venv),
+               PATH=f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project / "tests")],
+        cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_new_project_builds_installs_and_imports(kind: str, tmp_path: Path) -> None:
+    name = f"new-{kind}"
+    module = name.replace("-", "_")
+    run_tool("new", name, *KINDS[kind], cwd=tmp_path)
+    project = tmp_path / name
+    run_tool("build", "-i", sys.executable, "-o", tmp_path / "dist", cwd=project)
+    [wheel] = (tmp_path / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        members = archive.namelist()
+    venv = make_venv(Path(sys.executable), tmp_path / "venv")
+    base = kind.split("-")[0]
+    if base == "cffi":  # its one runtime requirement, from the package index
+        subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet",
+                        "--disable-pip-version-check", "cffi"], check=True)
+    pip_install(venv, wheel)
+    if base == "bin":
+        assert f"{module}-0.1.0.data/scripts/{name}" in members
+        program = subprocess.run([venv / "bin" / name, "Ada"], capture_output=True, text=True,
+                                 check=True)
+        assert program.stdout == "Hello, Ada, from Rust!\n"
+    else:
+        code, expected = CALLS[base]
+        assert venv_python(venv, code.format(m=module)) == expected
+    if kind.endswith("-mixed"):
+        assert f"{module}/__init__.py" in members
+        assert venv_python(venv, f"import {module}; print({module}.add_all(1, 2, 3, 36))") \
+            == "42"
+    _run_generated_tests(project, venv, tmp_path)
+
+
+def test_init_refuses_a_folder_with_one_of_its_files(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "lib.rs").write_text("// mine\n")
+    result = run_tool("init", "-b", "cffi", cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert result.stderr == ("pyo3-pack: error: src/lib.rs already exists; init writes no "
+                             "file over another (move it away, or start in an empty folder)\n")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == \
+        ["src", "src/lib.rs"]
+    assert (tmp_path / "src" / "lib.rs").read_text() == "// mine\n"
