@@ -5,6 +5,7 @@ tests pass against the installed wheel."""
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 import sysconfig
@@ -12,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.integration.conftest import make_venv, pip_install, run_tool, venv_python
 
@@ -91,3 +93,36 @@ def test_init_refuses_a_folder_with_one_of_its_files(tmp_path: Path) -> None:
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == \
         ["src", "src/lib.rs"]
     assert (tmp_path / "src" / "lib.rs").read_text() == "// mine\n"
+
+
+#: What each release target's wheel is tagged (the policy the workflow asks for, for Linux).
+RELEASE_TAGS = {
+    "x86_64-unknown-linux-gnu": "manylinux_2_17_x86_64.manylinux2014_x86_64",
+    "aarch64-unknown-linux-gnu": "manylinux_2_17_aarch64.manylinux2014_aarch64",
+    "x86_64-unknown-linux-musl": "musllinux_1_2_x86_64",
+    "aarch64-unknown-linux-musl": "musllinux_1_2_aarch64",
+    "x86_64-apple-darwin": "macosx_10_12_x86_64",
+    "aarch64-apple-darwin": "macosx_11_0_arm64",
+    "x86_64-pc-windows-gnu": "win_amd64",
+}
+
+
+def test_the_generated_workflow_commands_build_every_release_wheel(tmp_path: Path) -> None:
+    """The CI file's own build and sdist commands, run here as written, for a new program:
+    one wheel per target, tagged for it (a program needs no interpreter, so the `-i` list of
+    every release CPython is fine here too)."""
+    run_tool("new", "ship-it", "-b", "bin", cwd=tmp_path)
+    project = tmp_path / "ship-it"
+    workflow = yaml.safe_load((project / ".github/workflows/CI.yml").read_text())
+    entries = workflow["jobs"]["wheels"]["strategy"]["matrix"]["platform"]
+    assert {e["target"] for e in entries} == set(RELEASE_TAGS)
+    commands = [e["build"] for e in entries]
+    commands += [s["run"] for s in workflow["jobs"]["sdist"]["steps"]
+                 if s.get("run", "").startswith("pyo3-pack sdist")]
+    for command in commands:
+        argv = shlex.split(command)
+        assert argv[0] == "pyo3-pack"
+        run_tool(*argv[1:], cwd=project)
+    built = sorted(p.name for p in (project / "dist").iterdir())
+    assert built == sorted(["ship_it-0.1.0.tar.gz"] + [f"ship_it-0.1.0-py3-none-{tag}.whl"
+                                                        for tag in RELEASE_TAGS.values()])
