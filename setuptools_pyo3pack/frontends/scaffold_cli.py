@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config.settings import Binding
+from ..errors import ConfigError
 
 if TYPE_CHECKING:
     SubCommands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -60,7 +61,13 @@ def _generate_ci(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(args.output, text)
+        try:
+            write_atomic(args.output, text)
+        except OSError as exc:
+            raise ConfigError(f"cannot write {exc.filename or args.output}: "
+                              f"{exc.strerror or exc}",
+                              hint="check the path, its folder's permissions and free space"
+                              ) from exc
         print(f"wrote {args.output}", file=sys.stderr)
     return 0
 

@@ -162,3 +162,17 @@ def test_init_needs_an_existing_folder(tmp_path: Path,
     assert main(["init", str(tmp_path / "nope")]) == 1
     assert "nope is not a folder" in _error_line(capsys)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unwritable_place_is_one_line_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.chdir(tmp_path)
+    # a file where the project's folder would need to be a folder
+    assert main(["new", "file/sub/app"]) == 1
+    assert "cannot write" in _error_line(capsys)
+    assert main(["generate-ci", "gitlab", "-o", "file/.gitlab-ci.yml"]) == 1
+    assert "pyo3-pack: error: cannot write file: " in _error_line(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]

@@ -6,6 +6,7 @@ import keyword
 import re
 import shutil
 from pathlib import Path
+from typing import NoReturn
 
 from ...config.settings import Binding
 from ...errors import ConfigError
@@ -69,9 +70,9 @@ def new_project(path: Path, bindings: Binding, mixed: bool) -> Project:
     contents = project_files(project)
     try:
         _write(path, contents)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(path, ignore_errors=True)  # never leave half a project behind
-        raise
+        _reraise(exc, path)
     return project
 
 
@@ -96,8 +97,17 @@ def init_project(path: Path, bindings: Binding, mixed: bool, name: str | None = 
         for relative, text in contents.items():
             write_atomic(path / relative, text)
             written.append(path / relative)
-    except BaseException:
+    except BaseException as exc:
         for done in written:
             done.unlink(missing_ok=True)
-        raise
+        _reraise(exc, path)
     return project
+
+
+def _reraise(exc: BaseException, path: Path) -> NoReturn:
+    """A file system failure as one line naming the file; anything else unchanged."""
+    if isinstance(exc, OSError):
+        where = exc.filename or path
+        raise ConfigError(f"cannot write {where}: {exc.strerror or exc}",
+                          hint="check the folder's permissions and free space") from exc
+    raise exc
