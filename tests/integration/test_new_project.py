@@ -126,3 +126,25 @@ def test_the_generated_workflow_commands_build_every_release_wheel(tmp_path: Pat
     built = sorted(p.name for p in (project / "dist").iterdir())
     assert built == sorted(["ship_it-0.1.0.tar.gz"] + [f"ship_it-0.1.0-py3-none-{tag}.whl"
                                                         for tag in RELEASE_TAGS.values()])
+
+
+def test_a_new_project_develops_and_builds_through_its_backend(
+        tmp_path: Path, tool_wheelhouse: Path) -> None:
+    """What the `new` message suggests (`pyo3-pack develop`) works, and the pyproject.toml it
+    wrote builds by itself: pip reads its [build-system], installs this tool in isolation and
+    calls the backend."""
+    run_tool("new", "fresh", "--mixed", cwd=tmp_path)
+    project = tmp_path / "fresh"
+    venv = make_venv(Path(sys.executable), tmp_path / "venv", with_pip=False)
+    run_tool("develop", cwd=project, env=dict(os.environ, VIRTUAL_ENV=str(venv)))
+    assert venv_python(venv, "import fresh; print(fresh.add_all(40, 2))") == "42"
+
+    env = dict(os.environ, PIP_FIND_LINKS=str(tool_wheelhouse),
+               PIP_DISABLE_PIP_VERSION_CHECK="1")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w",
+                    str(tmp_path / "wheels"), str(project)], env=env, check=True)
+    [wheel] = (tmp_path / "wheels").glob("fresh-0.1.0-cp*.whl")
+    other = make_venv(Path(sys.executable), tmp_path / "other")
+    pip_install(other, wheel)
+    assert venv_python(other, "import fresh; print(fresh.greet('Ada'))") == \
+        "Hello, Ada, from Rust!"
