@@ -152,8 +152,8 @@ def test_unknown_ci_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize("text", ["on", "yes", "No", "3.10", "12", "a: b", "x #y", "#x",
                                   "${{ matrix.x }}", "'quoted'", "- item", "", "null", "~",
                                   "one\ntwo\n", "one\ntwo", "\nlead", "x\n\n", " a\nb",
-                                  "tab\there", "é"])
+                                  "tab\there", "é", ".inf", ".nan", "True", "x:", "a,b"])
 def test_yaml_writer_keeps_strings_strings(text: str) -> None:
-    data: dict[str, Value] = {"key": text, "list": [text, {"k": text, "n": [text]}],
-                              "on": {"x": True}}
+    data: dict[str, Value] = {"key": text, "list": [text, {"k": text, "n": [text]}, {}],
+                              "on": {"x": True}, text: [text]}
     assert yaml.safe_load(dump(data)) == data

@@ -9,15 +9,13 @@ from dataclasses import dataclass, field
 from ..._version import __version__
 from ...config.settings import Choice
 from ...platforms.registry import RELEASE_TARGETS, release_pythons
-from ...platforms.target import Architecture, OperatingSystem, Target
+from ...platforms.target import OperatingSystem, Target
 
 #: What the workflow installs to build: this release or a later one, with zig for linking.
 TOOL_REQUIREMENT = f"setuptools-pyo3pack[zig]>={__version__}"
 SDIST_REQUIREMENT = f"setuptools-pyo3pack>={__version__}"
 #: The environment variable that makes cargo run rustc through sccache.
 SCCACHE_ENV = {"RUSTC_WRAPPER": "sccache"}
-#: The machine every job runs on.
-RUNNER = Target(None, Architecture.X86_64, OperatingSystem.LINUX, "gnu")
 
 
 class PlatformGroup(Choice):
@@ -55,12 +53,6 @@ class WheelJob:
         """The Linux policy asked for: the oldest glibc zig links for, or musl 1.2."""
         return {PlatformGroup.MANYLINUX: "manylinux2014",
                 PlatformGroup.MUSLLINUX: "musllinux_1_2"}.get(self.group)
-
-    @property
-    def needs_local_pythons(self) -> bool:
-        """A build for the runner's own system (x86_64 glibc Linux) runs the interpreters; any
-        other target's come from recorded values."""
-        return self.target.runs_on(RUNNER)
 
     def build_args(self) -> list[str]:
         """`pyo3-pack build` arguments after the manifest option."""

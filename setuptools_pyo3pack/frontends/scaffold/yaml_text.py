@@ -14,7 +14,7 @@ from typing import Union
 Value = Union[str, int, bool, None, Sequence["Value"], Mapping[str, "Value"]]
 
 #: plain scalars that stay strings in YAML 1.1 and 1.2 readers
-_PLAIN = re.compile(r"^[A-Za-z_/.$][A-Za-z0-9_./${}()\[\] ,'*=@>|-]*$")
+_PLAIN = re.compile(r"^[A-Za-z_/$][A-Za-z0-9_./${}()\[\] ,'*=@>|-]*$")
 _SPECIAL = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
 
@@ -72,7 +72,9 @@ def _sequence(items: Sequence[Value], indent: int) -> list[str]:
     lines: list[str] = []
     pad = " " * indent
     for item in items:
-        if isinstance(item, Mapping) and item:
+        if isinstance(item, Mapping) and not item:
+            lines.append(f"{pad}- {{}}")
+        elif isinstance(item, Mapping):
             first, *rest = item.items()
             lines += _entry(f"{pad}- {_key(first[0])}:", first[1], indent + 2)
             for key, value in rest:
