@@ -101,6 +101,9 @@ def test_gitlab_pipeline(capsys: pytest.CaptureFixture[str]) -> None:
     for entry in matrix:
         _check_build(entry["TARGET"], entry["BUILD"])
     assert pipeline["wheels"]["script"] == ["$BUILD"]
+    # the native build's interpreters are installed on the runner
+    [install] = [c for c in pipeline["wheels"]["before_script"] if "python install" in c]
+    assert install.split()[3:] == _cpythons("x86_64-unknown-linux-gnu")
     assert "pyo3-pack sdist -o dist" in pipeline["sdist"]["script"]
     publish = pipeline["publish"]
     assert publish["rules"] == [{"if": "$CI_COMMIT_TAG"}]

@@ -7,32 +7,29 @@ from typing import Any
 from .ci import SCCACHE_ENV, SDIST_REQUIREMENT, TOOL_REQUIREMENT, Workflow, header
 from .yaml_text import dump
 
-#: An image with every CPython of the release under /opt/python (for the native build).
-BUILD_IMAGE = "quay.io/pypa/manylinux_2_28_x86_64"
 PYTHON_IMAGE = "python:3.12-slim"
+#: A Debian image with curl, for rustup, and a C compiler for build scripts.
+BUILD_IMAGE = "python:3.12-bookworm"
 RUSTUP = ("curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs"
           " | sh -s -- -y --profile minimal --target \"$TARGET\"")
-
-
-def _python_path(pythons: tuple[str, ...]) -> str:
-    # each folder holds python3.X, which `-i 3.X` finds on PATH
-    folders = [f"/opt/python/cp{v.replace('.', '')}-cp{v.replace('.', '')}/bin" for v in pythons]
-    return 'export PATH="' + ":".join([*folders, "$HOME/.cargo/bin", "$PATH"]) + '"'
+#: Where rustup's cargo and uv's `python3.X` commands land.
+PATH_EXPORT = 'export PATH="$HOME/.local/bin:$HOME/.cargo/bin:$PATH"'
 
 
 def _wheels(workflow: Workflow) -> dict[str, Any]:
     matrix = [{"PLATFORM": job.name, "TARGET": job.triple, "BUILD": workflow.build_command(job)}
               for job in workflow.jobs]
-    newest = workflow.all_pythons[-1]
     return {
         "stage": "build",
         "image": BUILD_IMAGE,
         "parallel": {"matrix": matrix},
         "before_script": [
-            _python_path(workflow.all_pythons),
+            PATH_EXPORT,
             RUSTUP,
-            f"python{newest} -m pip install '{TOOL_REQUIREMENT}'"
+            f"python -m pip install uv '{TOOL_REQUIREMENT}'"
             + (" sccache" if workflow.sccache else ""),
+            # the CPythons a build for this machine runs (a cross build only names them)
+            "uv python install " + " ".join(workflow.all_pythons),
         ],
         "script": ["$BUILD"],
         "artifacts": {"name": "wheels-$PLATFORM", "paths": ["dist/"]},
