@@ -148,10 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     list_python.set_defaults(handler=_list_python)
 
     from ..audit.command import register as register_audit
+    from .scaffold_cli import register as register_scaffold
     from .upload_cli import register as register_upload
 
     register_upload(commands)
     register_audit(commands)
+    register_scaffold(commands)
     from .completions import register as register_completions
 
     register_completions(commands, parser)
