@@ -101,9 +101,10 @@ def render_readme(text: str) -> str:
     for name, render in TABLES.items():
         start, end = _START.format(name), _END.format(name)
         pattern = re.compile(re.escape(start) + r"\n.*?" + re.escape(end), flags=re.S)
-        if not pattern.search(text):
+        found = pattern.search(text)
+        if not found:
             raise ValueError(f"the README has no `{start}` ... `{end}` markers")
-        text = pattern.sub(lambda _, s=start, e=end, r=render: f"{s}\n{r()}\n{e}", text)
+        text = f"{text[:found.start()]}{start}\n{render()}\n{end}{text[found.end():]}"
     return text
 
 

@@ -14,7 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ IGNORED = shutil.ignore_patterns(".git", "target", ".venv", "dist", "build", "*.
                                  "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _help(*command: str) -> str:
     result = subprocess.run([str(TOOL), *command, "--help"], capture_output=True, text=True,
                             check=False)
@@ -111,8 +111,3 @@ def test_readme_block(block: Block, tmp_path: Path, tool_wheelhouse: Path) -> No
     else:
         assert result.returncode == 0, _shown(result)
 
-
-def test_every_run_block_is_collected() -> None:
-    """Nothing that should run falls out of the parametrization (a typo in a mode)."""
-    marked = [b for b in readme_blocks() if b.mode in RUN_MODES]
-    assert BLOCKS == marked and len(BLOCKS) >= 15
