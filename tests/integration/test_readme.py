@@ -19,13 +19,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, SHARED_TARGET
 from tests.integration.registry import PASSWORD, USERNAME, running_pypiserver
 from tests.readme_blocks import FEATURES, Block, readme_blocks
 
 RUN_MODES = ("run", "fails", "registry")
 BLOCKS = [b for b in readme_blocks() if b.mode in RUN_MODES]
 TOOL = Path(sys.executable).parent / "pyo3-pack"
+#: The blocks' cache folder, kept between sessions next to the shared target folder: zig's
+#: cache and cargo-zigbuild's linker wrappers live there, and a wrapper at a new path would
+#: make cargo rebuild every crate of a `--zig` build.
+XDG_CACHE = SHARED_TARGET.with_name(f"{SHARED_TARGET.name}-readme-cache")
 #: Not copied: history, build output and virtualenvs of this checkout.
 IGNORED = shutil.ignore_patterns(".git", "target", ".venv", "dist", "build", "*.egg-info",
                                  "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache")
@@ -59,7 +63,7 @@ def block_env(home: Path, wheelhouse: Path) -> dict[str, str]:
     env.setdefault("RUSTUP_HOME", str(real_home / ".rustup"))
     env.setdefault("PYENV_ROOT", str(real_home / ".pyenv"))
     env.setdefault("PIP_CACHE_DIR", str(real_home / ".cache" / "pip"))
-    env.update(HOME=str(home), PIP_FIND_LINKS=str(wheelhouse),
+    env.update(HOME=str(home), XDG_CACHE_HOME=str(XDG_CACHE), PIP_FIND_LINKS=str(wheelhouse),
                PIP_DISABLE_PIP_VERSION_CHECK="1",
                PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
                PATH=f"{TOOL.parent}{os.pathsep}{env['PATH']}")
@@ -71,7 +75,9 @@ def run_block(block: Block, where: Path, env: dict[str, str]) -> subprocess.Comp
     copy = where / "repo"
     shutil.copytree(REPO, copy, ignore=IGNORED, copy_function=shutil.copy)
     venv = where / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=env)
+    # a block expected to fail before building installs nothing: no pip needed (faster)
+    bare = ["--without-pip"] if block.mode == "fails" else []
+    subprocess.run([sys.executable, "-m", "venv", *bare, str(venv)], check=True, env=env)
     script = (f"set -eo pipefail\n. {venv}/bin/activate\ncd {copy}\n"
               f"{block.code}\n")
     return subprocess.run(["bash", "-c", script], cwd=copy, env=env, capture_output=True,
