@@ -11,6 +11,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from ..config.cargo_keys import cargo_keys
 from ..errors import ConfigError
 from .cargo_metadata import (
     CargoMetadata,
@@ -22,15 +23,7 @@ from .cargo_metadata import (
 )
 
 #: Keys accepted in `[package.metadata.pyo3-pack]` and the type each must have.
-PYO3_PACK_KEYS: dict[str, type] = {
-    "scripts": dict,
-    "classifier": list,
-    "requires-dist": list,
-    "requires-python": str,
-    "project-url": dict,
-    "maintainer": str,
-    "maintainer-email": str,
-}
+PYO3_PACK_KEYS: dict[str, type] = cargo_keys()
 _LIBRARY_KINDS = ("lib", "rlib", "dylib", "cdylib", "staticlib")
 
 
