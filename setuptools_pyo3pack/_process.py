@@ -75,6 +75,18 @@ def step(index: int, total: int, label: str) -> Iterator[None]:
         _output.step = outer
 
 
+#: Warnings shown by this process: a door that loads the project twice (setuptools' hook,
+#: then its command) says each one once.
+_WARNED: set[str] = set()
+
+
+def warn(message: str) -> None:
+    """A `warning:` status line, once per process."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        log(f"warning: {message}")
+
+
 def _tail(text: str) -> str:
     """The lines that say what went wrong: the first `error:` line (with the `-->` location
     and the first `Caused by:` detail when present), else the last few lines."""

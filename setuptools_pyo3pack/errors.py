@@ -39,5 +39,9 @@ class CommandError(Pyo3PackError):
         super().__init__(message, hint=hint)
 
 
+class OutputError(Pyo3PackError):
+    """An output file cannot be written: the folder is not one, not writable, or full."""
+
+
 class EnvironmentNotFound(Pyo3PackError):
     """`develop` needs a virtual environment and none is active."""

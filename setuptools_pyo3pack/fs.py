@@ -8,6 +8,7 @@ interrupt) leaves no partial file behind.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, OutputError
 
 #: Bytes read or written at a time when streaming files.
 CHUNK = 1 << 20
@@ -63,6 +64,33 @@ def fixed_date_time() -> tuple[int, int, int, int, int, int]:
     return time.gmtime(max(epoch, ZIP_EPOCH))[:6]
 
 
+#: what to do about the errors a write commonly meets
+_WRITE_HINTS = {
+    errno.ENOSPC: "free some space on that disk, or choose another output folder",
+    errno.EDQUOT: "free some of your disk quota, or choose another output folder",
+    errno.EFBIG: "the file is larger than this process may write (see `ulimit -f`)",
+    errno.EROFS: "that file system is read-only: choose another output folder",
+    errno.ENOTDIR: "a file is in the way: remove it or choose another output folder",
+    errno.EEXIST: "a file is in the way: remove it or choose another output folder",
+}
+
+
+def _writing(error: OSError, *paths: Path) -> bool:
+    """Whether `error` came from writing the output (a write has no file name, or its own)."""
+    if error.errno in _WRITE_HINTS or error.filename is None:
+        return True
+    return any(str(error.filename) == str(p) for p in paths)
+
+
+def output_error(path: Path, error: OSError) -> OutputError:
+    """`error`, met while writing `path`, as one line naming the file and what to do."""
+    other = f" ({error.filename})" if error.filename and str(error.filename) != str(path) \
+        and not str(error.filename).startswith(str(path.parent / f".{path.name}.")) else ""
+    reason = error.strerror or str(error)
+    hint = _WRITE_HINTS.get(error.errno or 0, "check that the output folder is writable")
+    return OutputError(f"cannot write {path}: {reason}{other}", hint=hint)
+
+
 @contextmanager
 def atomic_path(path: Path, *, mode: int = 0o644, unlink_first: bool = False) -> Iterator[Path]:
     """A temporary path next to `path`; on success it is renamed to `path`, else deleted.
@@ -70,8 +98,11 @@ def atomic_path(path: Path, *, mode: int = 0o644, unlink_first: bool = False) ->
     `unlink_first` removes the old file before the rename, so a process that has it mapped
     (a running interpreter with the old native module) keeps its copy intact.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise output_error(path, error) from error
     os.close(fd)
     tmp = Path(name)
     try:
@@ -80,6 +111,11 @@ def atomic_path(path: Path, *, mode: int = 0o644, unlink_first: bool = False) ->
         if unlink_first and (path.exists() or path.is_symlink()):
             path.unlink()
         os.replace(tmp, path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        if not _writing(error, tmp, path):
+            raise  # reading an input went wrong: its own message names it
+        raise output_error(path, error) from error
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

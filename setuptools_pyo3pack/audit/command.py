@@ -14,8 +14,15 @@ from typing import Any
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from .wheel import audit_wheel
+    from .errors import AuditError
+    from .record import verify_record
+    from .wheel import audit_wheel, parse_wheel_name
 
+    for path in args.wheels:
+        parse_wheel_name(path)
+        if not path.is_file():
+            raise AuditError(f"{path} does not exist", hint="pass the path of a built .whl file")
+        verify_record(path)
     audits = [audit_wheel(path) for path in args.wheels]
     if args.json:
         print(json.dumps([audit.to_json() for audit in audits], indent=2))

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .._version import __version__
+from ..errors import OutputError
 from ..fs import Member, write_atomic
 
 
@@ -68,5 +69,6 @@ class Stamp:
 
     def record(self, key: str, output: Path) -> None:
         data = {"key": key, "output": str(output), "identity": file_state(output)}
-        with contextlib.suppress(OSError):  # without a stamp the next build redoes the work
+        # without a stamp the next build redoes the work
+        with contextlib.suppress(OSError, OutputError):
             write_atomic(self.location, json.dumps(data))

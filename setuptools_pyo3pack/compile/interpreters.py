@@ -13,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, InterpreterError
+from ..errors import ConfigError, InterpreterError, OutputError
 from ..fs import write_atomic
 from ..platforms.interpreter import Interpreter
 from ..platforms.registry import platform_for
@@ -102,7 +102,7 @@ class ProbeCache:
     def save(self) -> None:
         if not self.dirty:
             return
-        with contextlib.suppress(OSError):  # a cache we cannot write only costs time
+        with contextlib.suppress(OSError, OutputError):  # a cache we cannot write only costs time
             write_atomic(self.location, json.dumps(self.entries))
 
 
@@ -244,12 +244,17 @@ def one_per_abi(interpreters: Iterable[Interpreter]) -> list[Interpreter]:
     return unique
 
 
+#: What to do about an interpreter that cannot be probed.
+_NOT_USABLE = "pass -i with a working Python 3 executable (`pyo3-pack list-python` shows them)"
+
+
 def resolve_spec(spec: str) -> str:
     """A `-i` argument as an executable path: a path, a name like python3.12, or 3.12."""
     if os.sep in spec or spec.startswith("."):
         path = Path(spec).expanduser()
         if not path.exists():
-            raise InterpreterError(f"interpreter `{spec}` does not exist")
+            raise InterpreterError(f"interpreter `{spec}` does not exist",
+                                   hint="pass the path of a python executable")
         return str(path.absolute())
     name = f"python{spec}" if re.fullmatch(r"\d+\.\d+t?", spec) else spec
     for folder in os.environ.get("PATH", "").split(os.pathsep):
@@ -263,6 +268,8 @@ def resolve_spec(spec: str) -> str:
             candidate = version_dir / "bin" / name
             if candidate.is_file() and os.access(candidate, os.X_OK):
                 return str(candidate)
+    if Path(spec).is_file():  # a file here, named without ./
+        return str(Path(spec).absolute())
     raise InterpreterError(
         f"interpreter `{spec}` not found on PATH or in pyenv",
         hint="pass a name like python3.12 or a path to a python executable",
@@ -274,7 +281,8 @@ def from_specs(specs: Sequence[str]) -> list[Interpreter]:
     interpreters = []
     for spec, result in zip(specs, probe_many(paths)):
         if isinstance(result, str):
-            raise InterpreterError(f"interpreter `{spec}` cannot be used: {result}")
+            raise InterpreterError(f"interpreter `{spec}` cannot be used: {result}",
+                                   hint=_NOT_USABLE)
         interpreters.append(result)
     return interpreters
 
@@ -282,7 +290,7 @@ def from_specs(specs: Sequence[str]) -> list[Interpreter]:
 def probe_one(path: str) -> Interpreter:
     result = probe_many([path])[0]
     if isinstance(result, str):
-        raise InterpreterError(f"interpreter {path} cannot be used: {result}")
+        raise InterpreterError(f"interpreter {path} cannot be used: {result}", hint=_NOT_USABLE)
     return result
 
 

@@ -31,15 +31,33 @@ def supported_interpreters(
     for interpreter in candidates:
         reason = project.binding.why_unsupported(
             interpreter.implementation, interpreter.minor_version, interpreter.free_threaded
-        )
+        ) or _outside_requires_python(project, interpreter)
         where = "" if interpreter.recorded else f" ({interpreter.path})"
         if reason is None:
             usable.append(interpreter)
         elif explicit:
-            raise InterpreterError(f"cannot build for {interpreter.pretty_name}{where}: {reason}")
+            raise InterpreterError(f"cannot build for {interpreter.pretty_name}{where}: {reason}",
+                                   hint="name another interpreter with -i")
         else:
             _process.log(f"skipping {interpreter.pretty_name}{where}: {reason}")
     return usable
+
+
+def _outside_requires_python(project: Project, interpreter: Interpreter) -> str | None:
+    """Why `requires-python` rules the interpreter out (pip would not install its wheel)."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    wanted = project.metadata.core.requires_python
+    if not wanted:
+        return None
+    try:
+        spec = SpecifierSet(wanted)
+    except InvalidSpecifier:
+        return None  # reported where the metadata is read
+    version = ".".join(map(str, interpreter.version))
+    if spec.contains(version, prereleases=True):
+        return None
+    return f"the project's requires-python is `{wanted}`"
 
 
 def select_interpreters(project: Project, specs: Sequence[str]) -> list[Interpreter]:

@@ -206,5 +206,9 @@ def run_cargo_metadata(manifest: Path, feature_args: Sequence[str] = (),
                 "cargo was not found on PATH",
                 hint="install Rust with rustup (https://rustup.rs) and open a new shell",
             ) from exc
+        if "does not contain this feature" in exc.message:  # from -F / `features`, not the file
+            raise CommandError(exc.message, hint="fix the features asked for (-F, --features "
+                               "or `features` in [tool.pyo3-pack]), or add the feature to "
+                               "[features] in Cargo.toml") from exc
         raise
     return parse_metadata(json.loads(output))

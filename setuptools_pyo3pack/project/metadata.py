@@ -144,8 +144,9 @@ def from_crate(crate: Crate) -> PackageMetadata:
     if package.license_file:
         license_path = crate.root / package.license_file
         if not license_path.is_file():
-            raise ConfigError(f"license-file {license_path} named in {crate.manifest_path} "
-                              "does not exist")
+            raise ConfigError(f"`license-file` in {crate.manifest_path} names "
+                              f"{license_path}, which is not a file",
+                              hint="give a path relative to Cargo.toml, or add the file")
         license_sources[license_path.name] = license_path
     core = CoreMetadata(
         name=crate.name,
@@ -180,10 +181,16 @@ def _readme(crate: Crate) -> tuple[str | None, str | None]:
     path = crate.root / readme
     try:
         return path.read_text(encoding="utf-8"), readme_content_type(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            f"cannot read readme {path} named in {crate.manifest_path}: {exc}"
-        ) from None
+    except FileNotFoundError:
+        raise ConfigError(f"`readme` in {crate.manifest_path} names {readme!r}, which is not a "
+                          f"file in {crate.root}",
+                          hint="give a path relative to Cargo.toml, or add the file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"the readme {path} named in {crate.manifest_path} is not UTF-8 text",
+                          hint="save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the readme {path} named in {crate.manifest_path}: "
+                          f"{exc.strerror}", hint="check the file's permissions") from None
 
 
 def entry_points_text(

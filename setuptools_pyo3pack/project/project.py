@@ -107,7 +107,7 @@ def load_project(config: Configuration) -> Project:
         import_name=import_name(config),
     )
     for warning in [*config.warnings, *package_metadata.warnings]:
-        _process.log(f"warning: {warning}")
+        _process.warn(warning)
     return Project(crate, binding, package_metadata, python_layout, config)
 
 

@@ -66,10 +66,23 @@ class IgnoreRules:
         return any(patterns.matches(p, name) for p in self._excludes for name in names)
 
 
+def utf8_name(path: Path) -> Path:
+    """`path`, if an archive can hold its name: wheel and sdist names are UTF-8."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", errors="backslashreplace")
+        raise ConfigError(f"the file name {shown} is not UTF-8, which a wheel or sdist cannot "
+                          "hold", hint="rename it, or leave it out with `exclude` in "
+                          "[tool.pyo3-pack]") from None
+    return path
+
+
 def _walk(folder: Path, rules: IgnoreRules) -> Iterator[Path]:
     for entry in sorted(folder.iterdir()):
         if entry.name in _ALWAYS_SKIPPED_DIRS or rules.ignored(entry):
             continue
+        utf8_name(entry)
         if entry.is_dir():
             yield from _walk(entry, rules)
         elif entry.is_file() and not entry.name.endswith(_ALWAYS_SKIPPED_SUFFIXES):
@@ -126,7 +139,7 @@ def include_members(layout: PythonLayout, includes: tuple[Pattern, ...], rules: 
 
 def _glob_files(folder: Path, pattern: str) -> list[Path]:
     try:
-        return sorted(p for p in folder.glob(pattern) if p.is_file())
+        return sorted(utf8_name(p) for p in folder.glob(pattern) if p.is_file())
     except (ValueError, NotImplementedError):
         raise ConfigError(f"include pattern `{pattern}` is not a relative glob pattern",
                           hint="write it relative to the folder of pyproject.toml") from None

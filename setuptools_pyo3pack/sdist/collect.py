@@ -69,14 +69,16 @@ class _Collector:
             return
         if name == "PKG-INFO":
             return  # an unpacked sdist's own: it is written anew from the metadata
-        real = Path(os.path.realpath(source))
-        if not inside(real, roots):
-            _process.log(f"warning: not packing {source}: it is a symlink to {real}, outside "
-                         "the project")
-            return
         on_disk = self.root / name
         if not name.startswith("local/") and self.rules.ignored(on_disk):
             return
+        real = Path(os.path.realpath(source))
+        if not inside(real, roots):
+            # leaving it out would make an sdist whose wheel differs from the tree's
+            raise ConfigError(f"{source} is a symlink to {real}, outside the project, so the "
+                              "sdist cannot carry it",
+                              hint="copy the file into the project, or leave it out with "
+                              "`exclude` in [tool.pyo3-pack]")
         if on_disk.is_relative_to(self.python_root) and python_sources.is_generated_native(
             on_disk.relative_to(self.python_root).as_posix(), self.project.layout
         ):

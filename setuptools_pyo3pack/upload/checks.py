@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import _process
+from ..audit.record import record_problem
 from ..errors import Pyo3PackError
 from .registry import UploadError, twine_missing
 
@@ -61,6 +62,9 @@ def _problems(path: Path, strict: bool) -> PackageFile | list[str]:
     try:
         if not path.is_file():
             return ["no such file"]
+        broken = record_problem(path) if path.name.endswith(".whl") else None
+        if broken:
+            return [broken]
         package = PackageFile.from_filename(str(path), comment=None)
         warnings = check_package(path, package.metadata_dictionary())
     except (TwineException, UploadError) as exc:

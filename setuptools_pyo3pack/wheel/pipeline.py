@@ -124,9 +124,14 @@ def build_wheel(project: Project, item: WheelPlan, out_dir: Path, *, editable: b
         tag, packed = item.tag, split.packed
         if not editable:  # an editable wheel only ever runs on this machine
             tag, packed = audited(project, item.tag, packed, artifacts, Path(workdir))
-        if split.in_tree:
-            write_in_tree(project, split.in_tree)
+        # the wheel first: an output folder that cannot take it must leave the tree as it was
         path = write_wheel(project, out_dir, packed, [tag], compress=compress)
+        if split.in_tree:
+            try:
+                write_in_tree(project, split.in_tree)
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
     stamp.record(_wheel_stamp(project, item, out_dir, split, editable=editable,
                               compress=compress)[1], path)
     _process.log(f"wrote {_described(path)}")

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
 
-from ..fs import CHUNK, atomic_path, fixed_date_time
+from ..fs import CHUNK, atomic_path, fixed_date_time, output_error
 
 
 def record_hash(digest: bytes) -> str:
@@ -85,11 +85,20 @@ class WheelWriter:
 
     def close(self) -> None:
         record = self.record_text().encode("utf-8")
-        self._zip.writestr(self._info(f"{self.dist_info}/RECORD", False), record)
-        self._zip.close()
+        try:
+            self._zip.writestr(self._info(f"{self.dist_info}/RECORD", False), record)
+            self._zip.close()
+        except OSError as error:
+            self.discard()
+            raise output_error(self.path, error) from error
         self._output.close()
 
     def discard(self) -> None:
-        self._zip.close()
-        error = RuntimeError("wheel discarded")
-        self._output.__exit__(type(error), error, None)
+        """Delete the temporary file; closing the zip may fail again (a full disk)."""
+        try:
+            self._zip.close()
+        except OSError:
+            pass
+        finally:
+            error = RuntimeError("wheel discarded")
+            self._output.__exit__(type(error), error, None)

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import os
 import sysconfig
+import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -118,6 +119,9 @@ class _PlanProject:
     settings: Settings = dataclasses.field(default_factory=Settings)
     platform: Any = dataclasses.field(
         default_factory=lambda: platform_for("x86_64-unknown-linux-gnu"))
+    #: `metadata.core.requires_python`: none, so every interpreter qualifies
+    metadata: Any = dataclasses.field(default_factory=lambda: types.SimpleNamespace(
+        core=types.SimpleNamespace(requires_python=None)))
 
 
 def _plan(binding: BindingChoice, found: list[Interpreter], monkeypatch: pytest.MonkeyPatch

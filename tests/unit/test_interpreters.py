@@ -110,7 +110,8 @@ def test_resolve_spec_missing_path_is_one_line(tmp_path: Path) -> None:
     spec = str(tmp_path / "nonexistent" / "python")
     with pytest.raises(InterpreterError) as info:
         interpreters.resolve_spec(spec)
-    assert str(info.value) == f"interpreter `{spec}` does not exist"
+    assert str(info.value) == (f"interpreter `{spec}` does not exist "
+                               "(pass the path of a python executable)")
 
 
 def test_resolve_spec_missing_name_is_one_line(fake_path: list[Path]) -> None:

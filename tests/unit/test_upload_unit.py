@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import zipfile
@@ -13,6 +14,7 @@ from setuptools_pyo3pack.upload import checks as upload_checks
 from setuptools_pyo3pack.upload import credentials, registry, upload
 from setuptools_pyo3pack.upload.credentials import CredentialsError, CredentialSources
 from setuptools_pyo3pack.upload.registry import UploadError
+from setuptools_pyo3pack.wheel.writer import record_hash
 
 SECRET = "pw-Zq81-secret"
 LOCAL = "http://127.0.0.1:8080/"
@@ -344,11 +346,25 @@ def test_a_url_that_is_not_a_registry() -> None:
 def _wheel(where: Path, filename: str, metadata: str) -> Path:
     path = where / filename
     stem = "-".join(filename.split("-")[:2])
+    members = {f"{stem}.dist-info/METADATA": metadata.encode(),
+               f"{stem}.dist-info/WHEEL": b"Wheel-Version: 1.0\nTag: py3-none-any\n"}
+    record = "".join(f"{name},{record_hash(hashlib.sha256(data).digest())},{len(data)}\n"
+                     for name, data in members.items())
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr(f"{stem}.dist-info/METADATA", metadata)
-        archive.writestr(f"{stem}.dist-info/WHEEL", "Wheel-Version: 1.0\nTag: py3-none-any\n")
-        archive.writestr(f"{stem}.dist-info/RECORD", "")
+        for name, data in members.items():
+            archive.writestr(name, data)
+        archive.writestr(f"{stem}.dist-info/RECORD", record + f"{stem}.dist-info/RECORD,,\n")
     return path
+
+
+def test_check_refuses_a_wheel_whose_record_is_wrong(tmp_path: Path) -> None:
+    path = _wheel(tmp_path, "good-1.0-py3-none-any.whl", GOOD)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("good/extra.py", "x = 1\n")  # added after the build: not in RECORD
+    with pytest.raises(UploadError) as caught:
+        upload_checks.check([path])
+    assert ("good-1.0-py3-none-any.whl: good/extra.py is in the wheel but not in "
+            "good-1.0.dist-info/RECORD") in str(caught.value)
 
 
 GOOD = ("Metadata-Version: 2.1\nName: good\nVersion: 1.0\n"

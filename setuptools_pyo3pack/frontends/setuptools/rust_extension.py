@@ -88,8 +88,34 @@ class RustExtension:
         generated_files: Mapping[str, str] | None = None,
         **unknown: object,
     ) -> None:
-        if unknown:
-            raise ConfigError(_unknown_message(self._kind, sorted(unknown), _EXTENSION_ARGS))
+        # a bad argument is raised by spec(), inside setup(): setuptools then reports it as
+        # one line, where raising here would end setup.py with a traceback
+        self.problem: ConfigError | None = getattr(self, "problem", None)
+        if unknown and self.problem is None:
+            self.problem = ConfigError(_unknown_message(self._kind, sorted(unknown),
+                                                        _EXTENSION_ARGS))
+        self.name = str(target)
+        self.path = str(path)
+        self.script = False
+        self.binding = binding
+        try:
+            self._check(target, path, args, cargo_manifest_args, features, rustc_flags)
+        except ConfigError as error:
+            self.problem = self.problem or error
+            return
+        self.rust_version = rust_version
+        self.quiet = bool(quiet)
+        self.debug = debug
+        self.strip = strip
+        self.script = bool(script)
+        self.native = bool(native)
+        self.optional = bool(optional)
+        self.py_limited_api = py_limited_api
+        self.env = dict(env or {})
+        self.generated_files = dict(generated_files or {})
+
+    def _check(self, target: str | Mapping[str, str], path: str, args: object,
+               cargo_manifest_args: object, features: object, rustc_flags: object) -> None:
         self.target: dict[str, str] = dict(target) if isinstance(target, Mapping) \
             else {"": _string(target, "target", self._kind)}
         self.name = "; ".join(f"{k}={v}" for k, v in target.items()) \
@@ -100,24 +126,13 @@ class RustExtension:
                                             self.name)
         self.features = _strings(features, "features", self.name)
         self.rustc_flags = _strings(rustc_flags, "rustc_flags", self.name)
-        self.rust_version = rust_version
-        self.quiet = bool(quiet)
-        self.debug = debug
-        self.binding = binding
-        self.strip = strip
-        self.script = bool(script)
-        self.native = bool(native)
-        self.optional = bool(optional)
-        self.py_limited_api = py_limited_api
-        self.env = dict(env or {})
-        self.generated_files = dict(generated_files or {})
 
     def __repr__(self) -> str:
         return f"{self._kind}({self.name!r}, path={self.path!r})"
 
     def entry_points(self) -> list[str]:
         """Console scripts of executables placed in a package with `script=True`."""
-        if not (self.script and self.binding is Binding.Exec):
+        if self.problem is not None or not (self.script and self.binding is Binding.Exec):
             return []
         scripts = []
         for exe, place in _exec_targets(self).items():
@@ -127,6 +142,8 @@ class RustExtension:
 
     def spec(self) -> CrateSpec:
         """The settings and build details these arguments mean."""
+        if self.problem is not None:
+            raise self.problem
         return _spec(self)
 
 
@@ -151,7 +168,7 @@ class RustBin(RustExtension):
         **unknown: object,
     ) -> None:
         if unknown:
-            raise ConfigError(_unknown_message(self._kind, sorted(unknown), _BIN_ARGS))
+            self.problem = ConfigError(_unknown_message(self._kind, sorted(unknown), _BIN_ARGS))
         super().__init__(target, path, args, cargo_manifest_args, features, (), rust_version,
                          quiet, debug, Binding.Exec, strip, False, False, optional, "auto",
                          env)

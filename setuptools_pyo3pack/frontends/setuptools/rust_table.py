@@ -58,7 +58,7 @@ def _create(kind: type[RustExtension], entry: Mapping[str, Any], where: str) -> 
         arguments[name] = value
     if "target" not in arguments:
         raise ConfigError(f"{where} has no `target`")
-    try:
-        return kind(**arguments)
-    except ConfigError as error:
-        raise ConfigError(f"{where}: {error.message}", hint=error.hint) from None
+    created = kind(**arguments)
+    if created.problem is not None:
+        raise ConfigError(f"{where}: {created.problem.message}", hint=created.problem.hint)
+    return created
