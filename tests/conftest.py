@@ -3,6 +3,7 @@ cache that outlives the session."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -35,6 +36,17 @@ def _private_probe_cache(tmp_path_factory: pytest.TempPathFactory,
 _INTEGRATION_WINDOWS: list[list[float]] = []
 
 
+#: What `_check_built_wheels` looked at, for the summary line.
+_CHECKED: dict[str, int] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _CHECKED:
+        terminalreporter.write_line(
+            f"wheel check: {_CHECKED['wheels']} wheels built by the tests checked, "
+            f"{_CHECKED['installed']} installed with pip, uv and installer")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if "integration" in str(item.fspath):
@@ -62,8 +74,10 @@ def _check_built_wheels(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
               and wheel_check.built_by_suite(w)]
     problems = {str(w): wheel_check.archive_problems(w) for w in wheels}
     problems["twine"] = wheel_check.twine_problems(wheels)  # its lines name the files
-    for wheel in _one_per_distribution(wheels):
+    installed = _one_per_distribution(wheels)
+    for wheel in installed:
         problems[str(wheel)] += wheel_check.install_problems(wheel, _interpreter_for(wheel))
+    _CHECKED.update(wheels=len(wheels), installed=len(installed))
     report = [f"{w}: {p}" for w, found in problems.items() for p in found]
     assert not report, f"{len(report)} problem(s) in the wheels the tests built:\n" + \
         "\n".join(report)
@@ -89,15 +103,20 @@ def _one_per_distribution(wheels: list[Path]) -> list[Path]:
     return list(chosen.values())
 
 
+@functools.lru_cache(maxsize=1)
+def _cpythons() -> dict[str, Path]:
+    from tests.integration.conftest import find_cpythons
+
+    return {f"cp{major}{minor}": path for (major, minor), path in find_cpythons().items()}
+
+
 def _interpreter_for(wheel: Path) -> Path | None:
     """A CPython on this machine whose tags the wheel has, None when there is none."""
     from packaging.tags import platform_tags
     from packaging.utils import parse_wheel_filename
 
-    from tests.integration.conftest import find_cpythons
-
     here = set(platform_tags())
-    cpythons = {f"cp{major}{minor}": path for (major, minor), path in find_cpythons().items()}
+    cpythons = _cpythons()
     for tag in parse_wheel_filename(wheel.name)[3]:
         if tag.platform not in here and tag.platform != "any":
             continue
