@@ -16,11 +16,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from setuptools_pyo3pack.config.load import load_configuration
-from setuptools_pyo3pack.config.sources import values_source
+from setuptools_pyo3pack.config.sources import config_settings_source, values_source
 from setuptools_pyo3pack.errors import Pyo3PackError
 from setuptools_pyo3pack.project.project import load_project
 from setuptools_pyo3pack.wheel.dist_info import metadata_members
@@ -210,13 +210,16 @@ _typed_project = st.fixed_dictionaries(
                                                        "Nope :: x"]), max_size=2)})
 
 
-def _check(folder: Path) -> None:
-    """Settings, project and METADATA from `folder`, or one line of the project's error."""
+def _check(folder: Path, environ: dict[str, str] | None = None,
+           config_settings: dict[str, str | list[str]] | None = None) -> None:
+    """Settings, project and METADATA from `folder` (and the environment and PEP 517
+    config_settings given), or one line of the project's error."""
     previous = Path.cwd()
     os.chdir(folder)  # the crate is found from the working folder, as for a build
     try:
+        given, _ = config_settings_source(config_settings)
         config = load_configuration(values_source(None, {}), {"cargo.profile": "release"},
-                                    cwd=folder, environ={})
+                                    cwd=folder, environ=environ or {}, extra=(given,))
         project = load_project(config)
         metadata_members(project)
     except Pyo3PackError as exc:
@@ -277,3 +280,21 @@ def test_well_typed_settings_of_a_valid_crate_give_settings_or_our_error(
         (folder / "python" / "demo").mkdir(parents=True)
         (folder / "python" / "demo" / "__init__.py").write_text("", encoding="utf-8")
         _check(folder)
+
+
+_words = st.sampled_from(["", "true", "false", "1", "0", "yes", "maybe", "release", "pyo3",
+                          "cffi", "a,b", "a b", "-C opt-level=2", "x86_64-unknown-linux-gnu",
+                          "manylinux2014", "python", "../x", "demo._native"]) | _text
+
+
+@PROFILE
+@given(environ=st.dictionaries(st.sampled_from(TOOL_KEYS).map(
+           lambda key: "PYO3_PACK_" + key.upper().replace("-", "_")), _words, max_size=3),
+       config_settings=st.dictionaries(st.sampled_from(TOOL_KEYS) | _text,
+                                       _words | st.lists(_words, max_size=2), max_size=3))
+@example(environ={}, config_settings={"all-features": []})  # was an IndexError
+def test_any_environment_and_config_settings_give_settings_or_our_error(
+        environ: dict[str, str], config_settings: dict[str, str | list[str]]) -> None:
+    TRIED["environment"] = TRIED.get("environment", 0) + 1
+    with tempfile.TemporaryDirectory(prefix="pyo3-pack-prop-") as tmp:
+        _check(_project(VALID_CARGO, True, None, Path(tmp) / "demo"), environ, config_settings)
