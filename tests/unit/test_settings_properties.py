@@ -27,7 +27,7 @@ from setuptools_pyo3pack.wheel.dist_info import metadata_members
 
 from .helpers import EXAMPLES
 
-EXAMPLES_PER_TEST = int(os.environ.get("PYO3_PACK_HYPOTHESIS_EXAMPLES", "40"))
+EXAMPLES_PER_TEST = int(os.environ.get("PYO3_PACK_HYPOTHESIS_EXAMPLES", "30"))
 PROFILE = settings(max_examples=EXAMPLES_PER_TEST, derandomize=True, deadline=None,
                    database=None, suppress_health_check=[HealthCheck.too_slow])
 #: Every input tried, by test: the figures for the test report.
