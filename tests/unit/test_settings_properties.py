@@ -293,6 +293,10 @@ _words = st.sampled_from(["", "true", "false", "1", "0", "yes", "maybe", "releas
        config_settings=st.dictionaries(st.sampled_from(TOOL_KEYS) | _text,
                                        _words | st.lists(_words, max_size=2), max_size=3))
 @example(environ={}, config_settings={"all-features": []})  # was an IndexError
+@example(environ={"PYO3_PACK_MANIFEST_PATH": "~no-such-user/Cargo.toml"},
+         config_settings={})  # was a RuntimeError from expanduser
+@example(environ={"PYO3_PACK_MANIFEST_PATH": "a\nb/Cargo.toml"},
+         config_settings={})  # the message was two lines
 def test_any_environment_and_config_settings_give_settings_or_our_error(
         environ: dict[str, str], config_settings: dict[str, str | list[str]]) -> None:
     TRIED["environment"] = TRIED.get("environment", 0) + 1
