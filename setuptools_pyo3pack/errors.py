@@ -18,9 +18,9 @@ class Pyo3PackError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        if self.hint:
-            return f"{self.message} ({self.hint})"
-        return self.message
+        text = f"{self.message} ({self.hint})" if self.hint else self.message
+        # a line break from the user's input (a file name, a value) would split the one line
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class ConfigError(Pyo3PackError):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def invocation(
     rustc_args = list(cargo.rustc_extra_args)
     if cargo.strip:
         rustc_args += ["-C", "strip=symbols"]
+    rustc_args += remap_path_args(crate, target_dir, rustc_args)
     if rustc_args:
         argv += ["--", *rustc_args]
     env: dict[str, str] = {}
@@ -78,6 +80,23 @@ def invocation(
     what = f"bin `{bin_name}`" if bin_name else f"`{crate.name}`"
     for_whom = f" for {interpreter.pretty_name}" if interpreter else ""
     return CargoInvocation(tuple(argv), env, f"{what}{for_whom}")
+
+
+def remap_path_args(crate: Crate, target_dir: Path, given: Sequence[str]) -> list[str]:
+    """rustc flags that write the machine's folders as fixed names in the binary.
+
+    The compiler records the folder it ran in (debug info) and the paths of the sources it
+    compiled (panic locations): without this, the same project built in two folders gives
+    two different libraries. The last matching prefix wins, so the most specific comes last.
+    Only the packed crate is compiled with these flags: its dependencies keep their
+    fingerprints in a shared target folder. A user's own `--remap-path-prefix` wins.
+    """
+    if any(arg.startswith("--remap-path-prefix") for arg in given):
+        return []
+    cargo_home = os.environ.get("CARGO_HOME") or str(Path.home() / ".cargo")
+    workspace = crate.graph.workspace_root if crate.graph is not None else crate.root
+    pairs = [(cargo_home, "/cargo"), (str(workspace), "."), (str(target_dir), "/target")]
+    return [f"--remap-path-prefix={Path(folder).absolute()}={name}" for folder, name in pairs]
 
 
 def cross_environment(interpreter: Interpreter) -> dict[str, str]:

@@ -197,7 +197,12 @@ def convert(info: FieldInfo, raw: Any, source: Source) -> Any:
     if not isinstance(raw, (str, Path)):
         raise ConfigError(f"{where} must be a {type_word(str)}, not {type_word(type(raw))}")
     if kind is Path:
-        path = Path(raw).expanduser()
+        try:
+            path = Path(raw).expanduser()
+        except RuntimeError:  # `~name` of a user this machine does not know
+            raise ConfigError(f"{where} is `{raw}`, but there is no home folder for its `~`",
+                              hint="write the path without `~`, or with the `~` of a user "
+                                   "of this machine") from None
         return path if path.is_absolute() or source.base is None else source.base / path
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return _member(kind, str(raw), source)

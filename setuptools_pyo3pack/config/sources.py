@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError
 from .chain import TARGET_TABLES, FieldInfo, Source, fields, split_text
 from .settings import TABLE_GROUPS
 from .tables import unknown_key_warning
@@ -100,8 +101,11 @@ def config_settings_source(config_settings: Mapping[str, str | list[str]] | None
         if info.kind is tuple or info.option.parse is not None:
             values[info.path] = [word for item in items
                                  for word in split_text(item, info.option.split)]
-        else:
+        elif items:
             values[info.path] = items[-1]
+        else:
+            raise ConfigError(f"`{key}` in config_settings is an empty list",
+                              hint=f"give it one value, e.g. `-C {key}=...`, or leave it out")
         labels[info.path] = key
     return Source("config_settings", values, Path.cwd(), text=True, labels=labels), warnings
 

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
@@ -62,14 +62,13 @@ def cyclonedx(crate: Crate, *, target: str | None = None,
     root = crate.package
     required, excluded = _scopes(graph, root.id)
     ordered = sorted(required | excluded)  # by package id, as cargo-cyclonedx orders them
-    workspace = Path(graph.workspace_root).absolute()
-    components = [_component(graph.by_id(pid), root, workspace, checksums,
+    components = [_component(graph.by_id(pid), root, checksums,
                              "required" if pid in required else "excluded") for pid in ordered]
-    dependencies = [_dependency(graph, pid) for pid in sorted([root.id, *ordered])]
-    root_component = _component(root, root, workspace, checksums, None)
+    dependencies = [_dependency(graph, pid, root) for pid in sorted([root.id, *ordered])]
+    root_component = _component(root, root, checksums, None)
     if not any(set(t.kinds) & _LIBRARY_KINDS for t in root.targets):
         root_component["type"] = "application"  # a crate of binaries only
-    root_component["components"] = _targets(root, workspace)
+    root_component["components"] = _targets(root)
     metadata: dict[str, Any] = {}
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -120,10 +119,10 @@ def _scopes(graph: CargoMetadata, root_id: str) -> tuple[set[str], set[str]]:
     return required, everything - required
 
 
-def _component(package: CargoPackage, root: CargoPackage, workspace: Path,
+def _component(package: CargoPackage, root: CargoPackage,
                checksums: Mapping[tuple[str, str, str], str], scope: str | None
                ) -> dict[str, Any]:
-    component: dict[str, Any] = {"type": "library", "bom-ref": package.id}
+    component: dict[str, Any] = {"type": "library", "bom-ref": _ref(package.id, root)}
     if package.authors:
         component["author"] = ", ".join(package.authors)
     component["name"] = package.name
@@ -141,7 +140,7 @@ def _component(package: CargoPackage, root: CargoPackage, workspace: Path,
         if text is not None:
             component["licenses"] = [{"license": {"name": "Unknown", "text": {
                 "encoding": "base64", "content": text}}}]
-    component["purl"] = _purl(package, root, workspace)
+    component["purl"] = _purl(package, root)
     references = [(kind, url) for kind, url in (
         ("documentation", package.documentation), ("website", package.homepage),
         ("other", package.links), ("vcs", package.repository)) if url]
@@ -167,28 +166,26 @@ def _license_text(package: CargoPackage) -> str | None:
     return base64.b64encode(data).decode("ascii")
 
 
-def _purl(package: CargoPackage, root: CargoPackage, workspace: Path) -> str:
+def _purl(package: CargoPackage, root: CargoPackage) -> str:
     base = f"pkg:cargo/{package.name}@{package.version}"
     source = package.source or ""
-    if not source:  # a path package: relative to the packed crate inside its workspace
-        where = Path(package.root).absolute()
-        if where == workspace or workspace in where.parents:
-            where = Path(os.path.relpath(where, root.root))
+    if not source:  # a path package: relative to the packed crate, wherever it is
+        where = Path(os.path.relpath(Path(package.root).absolute(), root.root))
         return f"{base}?download_url=file://{quote(where.as_posix(), safe='/.')}"
     if source.startswith("git+"):
         return f"{base}?vcs_url={quote(source, safe='')}"
     return base
 
 
-def _targets(root: CargoPackage, workspace: Path) -> list[dict[str, Any]]:
+def _targets(root: CargoPackage) -> list[dict[str, Any]]:
     """The root package's library and binaries, as cargo-cyclonedx lists them."""
     wanted = [t for t in root.targets if "bin" in t.kinds or set(t.kinds) & _LIBRARY_KINDS]
-    purl = _purl(root, root, workspace)
+    purl = _purl(root, root)
     found = []
     for index, target in enumerate(wanted):
         kind = "application" if "bin" in target.kinds else "library"
-        entry = {"type": kind, "bom-ref": f"{root.id} bin-target-{index}", "name": target.name,
-                 "version": root.version}
+        entry = {"type": kind, "bom-ref": f"{_ref(root.id, root)} bin-target-{index}",
+                 "name": target.name, "version": root.version}
         if target.src_path is not None:
             relative = Path(os.path.relpath(target.src_path, root.root)).as_posix()
             entry["purl"] = f"{purl}#{quote(relative, safe='/.')}"
@@ -205,11 +202,22 @@ def _person(text: str) -> dict[str, str]:
     return person or {"name": text}
 
 
-def _dependency(graph: CargoMetadata, package_id: str) -> dict[str, Any]:
+def _ref(package_id: str, root: CargoPackage) -> str:
+    """A package id as a bom-ref; a path package's folder relative to the packed crate's,
+    so the same project gives the same SBOM wherever it is built."""
+    prefix = "path+file://"
+    if not package_id.startswith(prefix):
+        return package_id
+    folder, sep, rest = package_id[len(prefix):].partition("#")
+    relative = Path(os.path.relpath(unquote(folder), root.root)).as_posix()
+    return f"path+file:{quote(relative, safe='/.')}{sep}{rest}"
+
+
+def _dependency(graph: CargoMetadata, package_id: str, root: CargoPackage) -> dict[str, Any]:
     node = graph.resolve.get(package_id)
-    entry: dict[str, Any] = {"ref": package_id}
+    entry: dict[str, Any] = {"ref": _ref(package_id, root)}
     depends: Iterable[str] = sorted(set(node.dependencies), key=lambda pid: (
         graph.by_id(pid).name, graph.by_id(pid).version, pid)) if node else ()
     if depends:
-        entry["dependsOn"] = list(depends)
+        entry["dependsOn"] = [_ref(pid, root) for pid in depends]
     return entry

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.parser
 import json
+import os
 import re
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from packaging.requirements import Requirement
 
@@ -82,11 +84,26 @@ def _sbom_shape(document: dict[str, Any] | None, root: Path) -> Any:
     with the project folder written as `@ROOT@`."""
     if document is None:
         return None
-    document = json.loads(json.dumps(document).replace(str(root), "@ROOT@"))
+    document = json.loads(_relative_refs(json.dumps(document)).replace(str(root), "@ROOT@"))
     document.pop("serialNumber", None)
     document["metadata"].pop("timestamp", None)
     document["metadata"].pop("tools", None)
     return document
+
+
+def _relative_refs(text: str) -> str:
+    """maturin names path packages by their absolute folder; we write it relative to the
+    packed crate's folder (so the SBOM does not depend on where the project is)."""
+    root_ref = re.search(r'"component": \{[^}]*?"bom-ref": "path\+file://([^#"]*)', text)
+    if root_ref is None:
+        return text
+    crate = unquote(root_ref.group(1))
+    def relative(match: re.Match[str]) -> str:
+        folder = Path(os.path.relpath(unquote(match.group(2)), crate)).as_posix()
+        return f"{match.group(1)}{quote(folder, safe='/.')}"
+
+    text = re.sub(r"(path\+file:)//(/[^#\"\s]*)", relative, text)
+    return re.sub(r"(download_url=file://)(/[^#\"\s]*)", relative, text)
 
 
 def assert_same_wheel(ours: Path, ours_root: Path, theirs: Path, theirs_root: Path) -> None:

@@ -48,19 +48,21 @@ def test_the_crate_itself_with_its_targets_and_the_graph(
     metadata = document["metadata"]
     assert isinstance(metadata, dict)
     root = metadata["component"]
-    assert root["bom-ref"] == crate.package.id and root["type"] == "library"
+    # a path package is named relative to the crate: no folder of this machine in the file
+    assert root["bom-ref"] == "path+file:.#2.1.0-beta.1" and root["type"] == "library"
     assert root["purl"] == "pkg:cargo/pyo3-pure@2.1.0-beta.1?download_url=file://."
     assert root["licenses"] == [{"expression": "MIT OR Apache-2.0"}]
     assert root["components"] == [{
-        "type": "library", "bom-ref": f"{crate.package.id} bin-target-0", "name": "pyo3_pure",
+        "type": "library", "bom-ref": "path+file:.#2.1.0-beta.1 bin-target-0", "name": "pyo3_pure",
         "version": "2.1.0-beta.1",
         "purl": "pkg:cargo/pyo3-pure@2.1.0-beta.1?download_url=file://.#src/lib.rs"}]
     assert metadata["authors"] == [{"name": "Ada Example", "email": "ada@example.org"}]
     assert metadata["properties"] == [{"name": "cdx:rustc:sbom:target:all_targets",
                                        "value": "true"}]
     graph = {d["ref"]: d.get("dependsOn", []) for d in document["dependencies"]}
-    assert [_name(crate, ref) for ref in graph[crate.package.id]] == ["pyo3"]
-    assert set(graph) == {crate.package.id, *(c["bom-ref"] for c in document["components"])}
+    assert [_name(crate, ref) for ref in graph[root["bom-ref"]]] == ["pyo3"]
+    assert set(graph) == {root["bom-ref"], *(c["bom-ref"] for c in document["components"])}
+    assert str(crate.root) not in sbom.render(document)
 
 
 def _name(crate: Crate, package_id: str) -> str:

@@ -48,7 +48,27 @@ def crate_members(crates: tuple[CrateSpec, ...], root: Path) -> dict[str, Member
 
 
 class Sdist(sdist):
-    """setuptools' sdist, carrying the Rust crates so the sdist builds on its own."""
+    """setuptools' sdist, carrying the Rust crates so the sdist builds on its own, in the
+    core's deterministic archive (the same files give the same bytes)."""
+
+    def make_archive(
+            self, base_name: str | os.PathLike[str], format: str,
+            root_dir: str | bytes | os.PathLike[str] | os.PathLike[bytes] | None = None,
+            base_dir: str | None = None, owner: str | None = None,
+            group: str | None = None) -> str:
+        name, folder = os.fspath(base_name), None if root_dir is None else os.fsdecode(root_dir)
+        if format != "gztar" or base_dir is None:
+            return str(super().make_archive(name, format, folder, base_dir, owner, group))
+        # setuptools' tar keeps each file's time and owner: two checkouts give two archives
+        from ...sdist.archive import source_date_epoch, write_tar_gz
+
+        root = Path(folder or os.curdir) / base_dir
+        members = [Member(path.relative_to(root).as_posix(), source=path,
+                          executable=bool(path.stat().st_mode & 0o111))
+                   for path in sorted(root.rglob("*")) if path.is_file()]
+        archive = Path(f"{name}.tar.gz")
+        write_tar_gz(archive, base_dir, members, source_date_epoch())
+        return str(archive)
 
     def make_release_tree(self, base_dir: str, files: list[str]) -> None:
         super().make_release_tree(base_dir, files)
