@@ -8,17 +8,19 @@ interrupt) leaves no partial file behind.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import posixpath
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, Pyo3PackError
 
 #: Bytes read or written at a time when streaming files.
 CHUNK = 1 << 20
@@ -63,15 +65,72 @@ def fixed_date_time() -> tuple[int, int, int, int, int, int]:
     return time.gmtime(max(epoch, ZIP_EPOCH))[:6]
 
 
+class OutputError(Pyo3PackError):
+    """An output cannot be written: a full disk, a read-only or missing folder."""
+
+
+#: The errors of writing that the user fixes outside the project (space, permissions).
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES,
+                 errno.EPERM, errno.ENOTDIR}
+
+
+def output_error(path: Path, exc: OSError) -> OutputError:
+    """One line for a failed write: which file, why, what to do."""
+    why = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        hint = "free some space (or raise the file size limit) and run again"
+    else:
+        hint = "choose another output folder, or make this one writable"
+    return OutputError(f"cannot write {path}: {why}; nothing was written there", hint=hint)
+
+
+def _temp_prefix(path: Path, pid: int | None = None) -> str:
+    """`.{name}.{pid}.`: the pid tells a dead writer's leftover from a live writer's file."""
+    return f".{path.name}.{os.getpid() if pid is None else pid}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete temporary files of `path` left by writers that were killed (SIGKILL, power
+    loss) before they could clean up; files of live writers are left alone."""
+    try:
+        candidates = list(path.parent.glob(f".{path.name}.*.tmp"))
+    except OSError:
+        return
+    for candidate in candidates:
+        pid = candidate.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            # another writer may have removed it first, or the folder is read-only
+            with suppress(OSError):
+                candidate.unlink()
+
+
 @contextmanager
 def atomic_path(path: Path, *, mode: int = 0o644, unlink_first: bool = False) -> Iterator[Path]:
     """A temporary path next to `path`; on success it is renamed to `path`, else deleted.
 
     `unlink_first` removes the old file before the rename, so a process that has it mapped
-    (a running interpreter with the old native module) keeps its copy intact.
+    (a running interpreter with the old native module) keeps its copy intact. A full disk or
+    an unwritable folder becomes an `OutputError` (one line); an interrupt (SIGINT) removes
+    the temporary file, and one left by a killed process is removed by the next writer.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(path)
+        fd, name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        if exc.errno in _WRITE_ERRNOS:
+            raise output_error(path, exc) from None
+        raise
     os.close(fd)
     tmp = Path(name)
     try:
@@ -80,6 +139,11 @@ def atomic_path(path: Path, *, mode: int = 0o644, unlink_first: bool = False) ->
         if unlink_first and (path.exists() or path.is_symlink()):
             path.unlink()
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.errno in _WRITE_ERRNOS:
+            raise output_error(path, exc) from None
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -120,3 +184,12 @@ def write_member(member: Member, destination: Path) -> None:
             shutil.copyfile(member.source, tmp)
     else:
         write_atomic(destination, member.read_bytes(), mode=0o755 if member.executable else 0o644)
+
+
+def unsafe_member_name(name: str) -> bool:
+    """True when an archive member or RECORD path could land outside the folder it is
+    unpacked into: absolute, a drive, or with a `..` part."""
+    if not name or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return True
+    parts = name.replace("\\", "/").split("/")
+    return ".." in parts or posixpath.isabs(name)

@@ -59,13 +59,13 @@ class ZipWheel:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if exc_type is not None:
-            self._writer.discard()
+            self._writer.discard(exc)
             return
         try:
             for member in self._dist_info_members:
                 self.add(member)
-        except BaseException:
-            self._writer.discard()
+        except BaseException as error:
+            self._writer.discard(error)
             raise
         self._writer.close()
 
