@@ -392,3 +392,26 @@ def test_read_only_output_folder(project: Project, tmp_path: Path) -> None:
             assert list(out.iterdir()) == []
     finally:
         subprocess.run(["umount", "-l", out], check=True)
+
+
+def test_develop_never_removes_files_outside_the_venv(project: Project, tmp_path: Path) -> None:
+    """An earlier install whose RECORD points outside the venv (crafted, or corrupt) stops
+    `develop` with one line; the files it names survive."""
+    venv = make_venv(Path(sys.executable), tmp_path / "venv", with_pip=False)
+    victims = [tmp_path / "victim.txt", tmp_path / "victim-absolute.txt"]
+    for victim in victims:
+        victim.write_text("the user's")
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    relative = os.path.relpath(victims[0], site)
+    assert relative.startswith("../")
+    dist_info = site / "pyo3_pure-0.1.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: pyo3-pure\nVersion: 0.1\n")
+    (dist_info / "RECORD").write_text(f"{relative},,\n{victims[1]},,\n"
+                                      "pyo3_pure-0.1.dist-info/RECORD,,\n")
+    result = subprocess.run(tool("develop"), cwd=project.root, env=develop_env(project, venv),
+                            capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    line = one_line_error(result)
+    assert "outside the virtualenv" in line and "refusing" in line, line
+    assert all(v.read_text() == "the user's" for v in victims)
+    assert (dist_info / "RECORD").is_file()
