@@ -20,9 +20,30 @@ def describe(argv: Sequence[str]) -> str:
     return shlex.join(str(part) for part in argv)
 
 
+#: What replaces a secret in every line the tool writes.
+REDACTED = "********"
+_secrets: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    """From now on, `value` (a password or token) is masked in whatever the tool writes:
+    status lines, the error line, a traceback (-v or a bug)."""
+    if value and len(value) >= 3:  # masking one or two characters would garble messages
+        from urllib.parse import quote
+
+        _secrets.update({value, quote(value, safe=""), quote(value)})
+
+
+def redact(text: str) -> str:
+    """`text` with every registered secret masked, longest first (one may contain another)."""
+    for secret in sorted(_secrets, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
 def log(message: str) -> None:
     """Status lines go to stderr so stdout stays free for machine-readable output."""
-    print(f"pyo3-pack: {message}", file=sys.stderr, flush=True)
+    print(f"pyo3-pack: {redact(message)}", file=sys.stderr, flush=True)
 
 
 def _tail(text: str) -> str:

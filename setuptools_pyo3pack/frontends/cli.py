@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import _process
 from .._version import __version__
 from ..errors import Pyo3PackError
 from .wheel_options import (
@@ -129,11 +130,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except Pyo3PackError as exc:
-        print(f"pyo3-pack: error: {exc}", file=sys.stderr)
+        print(f"pyo3-pack: error: {_process.redact(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("pyo3-pack: interrupted", file=sys.stderr)
         return 130
+    except Exception:  # a bug: its traceback, with any password or token masked
+        import traceback
+
+        print(_process.redact(traceback.format_exc()), file=sys.stderr, end="")
+        return 1
 
 
 if __name__ == "__main__":
