@@ -97,6 +97,26 @@ def signalled(argv: list[str], cwd: Path, env: dict[str, str], delay: float,
     return process.returncode, stderr
 
 
+def signalled_after(argv: list[str], cwd: Path, env: dict[str, str], marker: str,
+                    delay: float, sig: signal.Signals) -> tuple[int, str]:
+    """Start `argv`, send `sig` `delay` seconds after a stderr line containing `marker`
+    (a phase begins): aims the fault at one phase however slow the machine is."""
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if marker in line:
+            break
+    time.sleep(delay)
+    if process.poll() is None:
+        process.send_signal(sig)
+        TALLY.injected += 1
+    rest, _ = "".join(seen), process.communicate(timeout=TIMEOUT)
+    return process.returncode, rest + (_[1] or "")
+
+
 def tree_digest(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     """Every file below `root` and its SHA-256 (the user's files must never change)."""
     found = {}
@@ -297,6 +317,53 @@ def test_develop_killed_at_many_moments(project: Project, tmp_path: Path) -> Non
         assert installed(venv) == "2.0.0"
         assert not list(venv.glob(".pyo3-pack-staging-*"))
         assert not (venv / ".pyo3-pack-install.journal").exists()
+    finally:
+        write_version(project.root, "1.0.0")
+    print(f"\nfaults injected so far: {TALLY.injected}; killed mid-commit: {TALLY.mid_commit}")
+
+
+def install_phase(venv: Path, project: Project, env: dict[str, str]) -> float:
+    """Seconds between "wrote <wheel>" and "installed" in a complete develop from 1.0.0."""
+    write_version(project.root, "1.0.0")
+    run(tool("develop"), project.root, env)
+    write_version(project.root, "2.0.0")
+    process = subprocess.Popen(tool("develop"), cwd=project.root, env=env, text=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    start = end = 0.0
+    for line in process.stderr:
+        if "wrote" in line and not start:
+            start = time.monotonic()
+        if "installed pyo3-pure" in line:
+            end = time.monotonic()
+    assert process.wait() == 0 and start and end
+    return end - start
+
+
+def test_develop_killed_while_installing(project: Project, tmp_path: Path) -> None:
+    """The faults aimed at the install itself: from the moment the new wheel is written
+    until just after "installed", in steps (the old code removed the old install first,
+    then unpacked the new one, file by file)."""
+    venv = make_venv(Path(sys.executable), tmp_path / "venv")
+    env = develop_env(project, venv)
+    try:
+        phase = max(install_phase(venv, project, env), 0.05)
+        states = {"1.0.0": 0, "2.0.0": 0}
+        for sig in (signal.SIGINT, signal.SIGKILL):
+            for fraction in fractions(f"install-{sig.name}"):
+                write_version(project.root, "1.0.0")
+                run(tool("develop"), project.root, env)
+                write_version(project.root, "2.0.0")
+                code, stderr = signalled_after(tool("develop"), project.root, env, "wrote",
+                                               fraction * phase, sig)
+                assert exited_as_expected(code, stderr), stderr
+                if (venv / ".pyo3-pack-install.journal").exists():
+                    TALLY.mid_commit += 1
+                    run(tool("develop"), project.root, env)
+                    assert installed(venv) == "2.0.0"
+                    continue
+                states[installed(venv)] += 1
+        assert states["1.0.0"], states
     finally:
         write_version(project.root, "1.0.0")
     print(f"\nfaults injected so far: {TALLY.injected}; killed mid-commit: {TALLY.mid_commit}")
