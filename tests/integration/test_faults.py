@@ -26,6 +26,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import tempfile
 import threading
 import time
 import zipfile
@@ -36,6 +37,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.conftest import copy_example, make_venv
+from tests.integration.extlib import build_env, build_libanswer
 
 pytestmark = pytest.mark.integration
 
@@ -248,6 +250,32 @@ def test_sdist_killed_at_many_moments(project: Project, tmp_path: Path) -> None:
     archive_fault_matrix(project, tmp_path, argv, name, out)
     with tarfile.open(out / name) as archive:
         assert any(m.name.endswith("/Cargo.toml") for m in archive.getmembers())
+
+
+def test_repair_killed_at_many_moments(tmp_path_factory: pytest.TempPathFactory,
+                                       tmp_path: Path) -> None:
+    """pyo3-extlib links libanswer, which the repair step grafts into the wheel (a second
+    archive written from the first, in a temporary folder): killed during all of it."""
+    work = tmp_path_factory.mktemp("repair-faults")
+    library = build_libanswer(work / "libanswer")
+    root = copy_example("pyo3-extlib", work)
+    env = build_env(library.parent)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    out = tmp_path / "wheels"
+    argv = tool("build", "-i", sys.executable, "--no-sdist", "--auditwheel", "repair", "-o", out)
+    result = run(argv, root, env)
+    assert "grafted" in result.stderr
+    (name,) = [p.name for p in out.glob("*.whl")]
+    temp_before = set(Path(tempfile.gettempdir()).glob("pyo3-pack-repair-*"))
+    archive_fault_matrix(Project(root, env, tree_digest(root)), tmp_path, argv, name, out)
+    check_wheel(out / name)
+    with zipfile.ZipFile(out / name) as archive:
+        assert any(".libs/libanswer-" in n for n in archive.namelist())
+    # SIGINT cleans the repair's own temporary folder; only SIGKILLed runs may leave one
+    left = set(Path(tempfile.gettempdir()).glob("pyo3-pack-repair-*")) - temp_before
+    assert len(left) <= OFFSETS, left
+    for folder in left:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def installed(venv: Path) -> str:
