@@ -472,6 +472,27 @@ def test_full_disk_is_one_line_and_leaves_nothing(project: Project, small_disk: 
     assert sorted(p.name for p in small_disk.iterdir()) == ["keep.txt"]
 
 
+def test_file_size_limit_is_one_line_and_leaves_nothing(project: Project,
+                                                         tmp_path: Path) -> None:
+    """RLIMIT_FSIZE (`ulimit -f`) of 1 MB in the child, below the 2.5 MB wheel: EFBIG (Python
+    ignores SIGXFSZ) while writing, the way a quota stops a write without root."""
+    import resource
+
+    out = tmp_path / "wheels"
+    out.mkdir()
+    (out / "keep.txt").write_text("a file of the user's")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+    result = subprocess.run(tool("build", "-i", sys.executable, "--no-sdist", "-o", out),
+                            cwd=project.root, env=project.env, capture_output=True, text=True,
+                            timeout=TIMEOUT, check=False, preexec_fn=limit)
+    line = one_line_error(result)
+    assert "File too large" in line and str(out) in line, line
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+
+
 def test_read_only_output_folder(project: Project, tmp_path: Path) -> None:
     """A read-only mount (chmod means nothing to root): EROFS, one line, nothing written."""
     out = tmp_path / "readonly"
