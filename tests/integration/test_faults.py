@@ -165,12 +165,24 @@ class Project:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """pyo3-pure with a static version in pyproject.toml, compiled once."""
-    root = copy_example("pyo3-pure", tmp_path_factory.mktemp("faults"))
+    root = own_cargo_version(copy_example("pyo3-pure", tmp_path_factory.mktemp("faults")))
     write_version(root, "1.0.0")
     env = dict(os.environ, CARGO_TARGET_DIR=os.environ["CARGO_TARGET_DIR"])
     env.pop("SOURCE_DATE_EPOCH", None)
     run(tool("build", "-i", sys.executable, "-o", root.parent / "warm"), root, env)
     return Project(root, env, tree_digest(root))
+
+
+def own_cargo_version(root: Path) -> Path:
+    """A Cargo version no other test builds: cargo keys its units in the shared target folder
+    by name and version, so another copy of the example built meanwhile (by another test
+    session) would make cargo rebuild here, and the "new" archive would change under the test."""
+    manifest = root / "Cargo.toml"
+    text = manifest.read_text(encoding="utf-8")
+    start = text.index("\nversion = ") + 1
+    end = text.index("\n", start)
+    manifest.write_text(f"{text[:start]}version = \"0.19.0\"{text[end:]}", encoding="utf-8")
+    return root
 
 
 def write_version(root: Path, version: str) -> None:
@@ -258,7 +270,7 @@ def test_repair_killed_at_many_moments(tmp_path_factory: pytest.TempPathFactory,
     archive written from the first, in a temporary folder): killed during all of it."""
     work = tmp_path_factory.mktemp("repair-faults")
     library = build_libanswer(work / "libanswer")
-    root = copy_example("pyo3-extlib", work)
+    root = own_cargo_version(copy_example("pyo3-extlib", work))
     env = build_env(library.parent)
     env.pop("SOURCE_DATE_EPOCH", None)
     out = tmp_path / "wheels"
