@@ -13,6 +13,7 @@ import hashlib
 import os
 import posixpath
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -84,9 +85,15 @@ def output_error(path: Path, exc: OSError) -> OutputError:
     return OutputError(f"cannot write {path}: {why}; nothing was written there", hint=hint)
 
 
-def _temp_prefix(path: Path, pid: int | None = None) -> str:
-    """`.{name}.{pid}.`: the pid tells a dead writer's leftover from a live writer's file."""
-    return f".{path.name}.{os.getpid() if pid is None else pid}."
+def _host_tag() -> str:
+    """This machine, shortly: a folder shared over the network may hold another host's files,
+    whose pids mean nothing here."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def _temp_prefix(path: Path) -> str:
+    """`.{name}.{pid}-{host}.`: tells a dead writer's leftover from a live writer's file."""
+    return f".{path.name}.{os.getpid()}-{_host_tag()}."
 
 
 def _alive(pid: int) -> bool:
@@ -106,9 +113,10 @@ def remove_stale_temporaries(path: Path) -> None:
         candidates = list(path.parent.glob(f".{path.name}.*.tmp"))
     except OSError:
         return
+    host = _host_tag()
     for candidate in candidates:
-        pid = candidate.name[len(path.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        pid, _, tag = candidate.name[len(path.name) + 2:].split(".", 1)[0].partition("-")
+        if tag == host and pid.isdigit() and not _alive(int(pid)):
             # another writer may have removed it first, or the folder is read-only
             with suppress(OSError):
                 candidate.unlink()

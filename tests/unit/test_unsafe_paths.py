@@ -15,7 +15,7 @@ from setuptools_pyo3pack.audit.errors import AuditError
 from setuptools_pyo3pack.audit.wheel import audit_wheel
 from setuptools_pyo3pack.compile.interpreters import probe_one
 from setuptools_pyo3pack.errors import Pyo3PackError
-from setuptools_pyo3pack.fs import atomic_path, unsafe_member_name, write_atomic
+from setuptools_pyo3pack.fs import _host_tag, atomic_path, unsafe_member_name, write_atomic
 from setuptools_pyo3pack.install.develop import install_wheel
 
 NAME = "demo-1.0-py3-none-any.whl"
@@ -104,15 +104,17 @@ def test_a_killed_writers_temporary_is_removed_by_the_next(tmp_path: Path) -> No
     target = tmp_path / "out.whl"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    stale = tmp_path / f".out.whl.{dead.pid}.abc123.tmp"
-    live = tmp_path / f".out.whl.{os.getpid()}.def456.tmp"
-    other = tmp_path / ".other.whl.1.x.tmp"
-    for path in (stale, live, other):
+    host = _host_tag()
+    stale = tmp_path / f".out.whl.{dead.pid}-{host}.abc123.tmp"
+    live = tmp_path / f".out.whl.{os.getpid()}-{host}.def456.tmp"
+    elsewhere = tmp_path / f".out.whl.{dead.pid}-0000beef.abc123.tmp"  # another machine's
+    other = tmp_path / f".other.whl.{dead.pid}-{host}.x.tmp"
+    for path in (stale, live, elsewhere, other):
         path.write_bytes(b"partial")
     write_atomic(target, b"whole")
     assert target.read_bytes() == b"whole"
     assert not stale.exists()
-    assert live.exists() and other.exists()  # a live writer's, another file's
+    assert live.exists() and elsewhere.exists() and other.exists()
 
 
 def test_an_interrupted_write_leaves_nothing(tmp_path: Path) -> None:
