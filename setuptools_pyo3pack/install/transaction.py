@@ -8,7 +8,8 @@ Steps, under a lock file in the virtualenv (two `develop` runs take turns):
    to delete; it is written atomically, and from then on the change is decided;
 3. the journal is applied and deleted, then the staging folder.
 A run killed before step 2 leaves the old install (and a staging folder the next run removes);
-one killed during step 3 leaves a journal that the next `develop` applies first.
+one killed (SIGKILL) during step 3 leaves a journal that the next `develop` applies first;
+Ctrl-C and SIGTERM wait until steps 2 and 3 are done.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -136,8 +138,21 @@ def commit(venv: Path, staging: Path, files: list[str], old: list[Path]) -> None
         "moves": [[str(staging / f), str(root / f)] for f in files],
         "removals": [str(p) for p in old if str(p) not in finals],
     }
-    write_atomic(root / JOURNAL, json.dumps(journal))
-    apply_journal(root)
+    with _interrupts_deferred():
+        write_atomic(root / JOURNAL, json.dumps(journal))
+        apply_journal(root)
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C (or SIGTERM) during the renames takes effect after them: an interrupt leaves
+    the old install or the new one; only SIGKILL can stop here (the journal covers that)."""
+    deferred = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def apply_journal(venv: Path) -> bool:
