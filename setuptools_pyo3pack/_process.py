@@ -51,16 +51,37 @@ def verbosity() -> int:
     return _output.verbosity
 
 
+#: What replaces a secret in every line the tool writes.
+REDACTED = "********"
+_secrets: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    """From now on, `value` (a password or token) is masked in whatever the tool writes:
+    status lines, the error line, a traceback (-v or a bug)."""
+    if value and len(value) >= 3:  # masking one or two characters would garble messages
+        from urllib.parse import quote
+
+        _secrets.update({value, quote(value, safe=""), quote(value)})
+
+
+def redact(text: str) -> str:
+    """`text` with every registered secret masked, longest first (one may contain another)."""
+    for secret in sorted(_secrets, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
 def log(message: str) -> None:
     """Status lines go to stderr so stdout stays free for machine-readable output."""
     if _output.verbosity >= 0:
-        _output.sink(_output.step, message)
+        _output.sink(_output.step, redact(message))
 
 
 def detail(message: str, *, level: int = 1) -> None:
     """A line only `-v` (or `-vv` for level 2) shows: a command run, a decision's inputs."""
     if _output.verbosity >= level:
-        _output.sink(_output.step, message)
+        _output.sink(_output.step, redact(message))
 
 
 @contextmanager

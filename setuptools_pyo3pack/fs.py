@@ -11,11 +11,13 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import posixpath
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,16 +93,56 @@ def output_error(path: Path, error: OSError) -> OutputError:
     return OutputError(f"cannot write {path}: {reason}{other}", hint=hint)
 
 
+def _host_tag() -> str:
+    """This machine, shortly: a folder shared over the network may hold another host's files,
+    whose pids mean nothing here."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def _temp_prefix(path: Path) -> str:
+    """`.{name}.{pid}-{host}.`: tells a dead writer's leftover from a live writer's file."""
+    return f".{path.name}.{os.getpid()}-{_host_tag()}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete temporary files of `path` left by writers that were killed (SIGKILL, power
+    loss) before they could clean up; files of live writers are left alone."""
+    try:
+        candidates = list(path.parent.glob(f".{path.name}.*.tmp"))
+    except OSError:
+        return
+    host = _host_tag()
+    for candidate in candidates:
+        pid, _, tag = candidate.name[len(path.name) + 2:].split(".", 1)[0].partition("-")
+        if tag == host and pid.isdigit() and not _alive(int(pid)):
+            # another writer may have removed it first, or the folder is read-only
+            with suppress(OSError):
+                candidate.unlink()
+
+
 @contextmanager
 def atomic_path(path: Path, *, mode: int = 0o644, unlink_first: bool = False) -> Iterator[Path]:
     """A temporary path next to `path`; on success it is renamed to `path`, else deleted.
 
     `unlink_first` removes the old file before the rename, so a process that has it mapped
-    (a running interpreter with the old native module) keeps its copy intact.
+    (a running interpreter with the old native module) keeps its copy intact. A full disk or
+    an unwritable folder becomes an `OutputError` (one line); an interrupt (SIGINT) removes
+    the temporary file, and one left by a killed process is removed by the next writer.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        remove_stale_temporaries(path)
+        fd, name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     except OSError as error:
         raise output_error(path, error) from error
     os.close(fd)
@@ -162,3 +204,12 @@ def write_member(member: Member, destination: Path) -> None:
             shutil.copyfile(member.source, tmp)
     else:
         write_atomic(destination, member.read_bytes(), mode=0o755 if member.executable else 0o644)
+
+
+def unsafe_member_name(name: str) -> bool:
+    """True when an archive member or RECORD path could land outside the folder it is
+    unpacked into: absolute, a drive, or with a `..` part."""
+    if not name or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return True
+    parts = name.replace("\\", "/").split("/")
+    return ".." in parts or posixpath.isabs(name)

@@ -7,19 +7,21 @@ Nothing heavy is imported on this path: `pyo3-pack audit` starts fast.
 
 from __future__ import annotations
 
+import csv
 import re
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 
+from ..fs import unsafe_member_name
 from . import libc as libcs
 from .elf import ELF_MAGIC, ElfInfo, is_elf, read_elf, read_elf_source
 from .errors import AuditError
 from .libc import Libc
 from .sources import FileSource, InflatedMember, member_source
 from .verdict import Verdict, evaluate
-from .zipdir import BadZip, read_directory
+from .zipdir import BadZip, Entry, read_directory
 
 if TYPE_CHECKING:
     import zipfile
@@ -88,6 +90,7 @@ def _native_files(raw: IO[bytes], path: Path) -> list[ElfInfo]:
         entries = read_directory(raw)
     except BadZip as exc:
         raise AuditError(f"{path} is not a wheel: {exc}", hint="rebuild it") from None
+    _refuse_unsafe_paths(raw, entries, path)
     infos = []
     for entry in entries:
         if entry.is_dir or entry.name.endswith(".py") or entry.size < 64:
@@ -100,6 +103,24 @@ def _native_files(raw: IO[bytes], path: Path) -> list[ElfInfo]:
             raise AuditError(f"cannot read {entry.name} in {path}: {exc}",
                              hint="rebuild the wheel") from None
     return infos
+
+
+def _refuse_unsafe_paths(raw: IO[bytes], entries: list[Entry], path: Path) -> None:
+    """A member or RECORD row that would unpack outside the install folders (`..`, an
+    absolute path) makes the wheel unsafe to install: refused before anything else."""
+    bad = [entry.name for entry in entries if unsafe_member_name(entry.name)]
+    for entry in entries:
+        if entry.name.endswith(".dist-info/RECORD") and entry.name.count("/") == 1:
+            try:
+                text = member_source(raw, entry, path).read(0, entry.size)
+            except (BadZip, RuntimeError, OSError, zlib.error) as exc:
+                raise AuditError(f"cannot read {entry.name} in {path}: {exc}",
+                                 hint="rebuild the wheel") from None
+            rows = csv.reader(text.decode("utf-8", errors="replace").splitlines())
+            bad += [row[0] for row in rows if row and unsafe_member_name(row[0])]
+    if bad:
+        raise AuditError(f"{path} names a file outside the install folders ({bad[0]!r}): "
+                         "installing it could overwrite any file", hint="do not install it")
 
 
 def _read(source: FileSource | InflatedMember, name: str) -> ElfInfo:

@@ -73,8 +73,17 @@ class Console:
         """An error's one line, after its traceback with -v."""
         stream = self.stream or sys.stderr
         if self.verbosity >= 1:
-            traceback.print_exception(type(exc), exc, exc.__traceback__, file=stream)
-        print(self.render("", f"error: {exc}"), file=stream, flush=True)
+            print(_process.redact(_traceback(exc)), file=stream, end="")
+        print(self.render("", f"error: {_process.redact(str(exc))}"), file=stream, flush=True)
+
+    def bug(self, exc: BaseException) -> None:
+        """An unexpected exception: its traceback, with any password or token masked."""
+        print(_process.redact(_traceback(exc)), file=self.stream or sys.stderr, end="",
+              flush=True)
+
+
+def _traceback(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
 def add_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -147,6 +156,9 @@ def run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
     except BrokenPipeError:  # stdout's reader left (`| head`): stop quietly, as `cat` does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as exc:  # a bug: shown whole, but never with a secret in it
+        console.bug(exc)
+        return 1
     finally:
         _process.configure(verbosity=0)
 

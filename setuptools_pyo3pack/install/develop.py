@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,10 +15,9 @@ from ..config.load import Configuration
 from ..config.settings import AuditMode
 from ..errors import ConfigError, EnvironmentNotFound
 from ..platforms.interpreter import Interpreter
-from ..platforms.tags import normalize_dist_name
 from ..project.project import Project, load_project
 from ..wheel.pipeline import build_wheel
-from . import requirements
+from . import requirements, transaction
 
 
 def active_virtualenv() -> Path:
@@ -104,13 +102,15 @@ def develop(config: Configuration, venv: Path, interpreter: Interpreter,
     requirements.install_requirements(wanted, argv, venv)
     editable = project.layout.mixed
     wheel = build_wheel(project, item, out_dir, editable=editable, compress=False)
+    with transaction.locked(venv):  # an install a killed run decided on comes first
+        if transaction.apply_journal(venv):
+            _process.log(f"finished the install into {venv} that an interrupted run began")
     installed = _install_stamp(project, venv)
     key = f"{wheel}|{freshness.file_state(wheel)}"
     if installed.reusable(key) is not None:
         _process.log(f"{project.name} {project.version} in {venv} is up to date")
         return Developed(project.name, project.version, venv, wheel, editable, False)
-    uninstall(project.name, interpreter)
-    record = install_wheel(wheel, interpreter)
+    record = install_wheel(wheel, interpreter, venv, replace=project.name)
     installed.record(key, record)
     _process.log(f"installed {project.name} {project.version} into {venv}")
     return Developed(project.name, project.version, venv, wheel, editable, True)
@@ -121,88 +121,20 @@ def _install_stamp(project: Project, venv: Path) -> freshness.Stamp:
     return freshness.stamp_for(project.crate.target_directory, "develop", str(venv.resolve()))
 
 
+def install_wheel(wheel: Path, interpreter: Interpreter, venv: Path, *,
+                  replace: str | None = None) -> Path:
+    """Install `wheel` into `venv` in place of the installs of `replace` (a project name):
+    the old install or the new one, never a mix, even if the run is killed (see
+    `transaction`); returns the installed RECORD."""
+    transaction.check_wheel_paths(wheel)
+    with transaction.locked(venv):
+        transaction.apply_journal(venv)
+        transaction.remove_leftover_staging(venv)
+        old = transaction.old_files(replace, interpreter, venv) if replace else []
+        staging, files = transaction.stage(wheel, interpreter, venv)
+        transaction.commit(venv, staging, files, old)
+    (record,) = [f for f in files if f.endswith(".dist-info/RECORD")]
+    return Path(os.path.realpath(venv)) / record
 
 
-
-
-
-
-def _site_dirs(interpreter: Interpreter) -> list[Path]:
-    dirs = {interpreter.paths["platlib"], interpreter.paths["purelib"]}
-    return [Path(d) for d in sorted(dirs)]
-
-
-def uninstall(name: str, interpreter: Interpreter) -> None:
-    """Remove an earlier install of `name` (ours or pip's) using its RECORD.
-
-    Files are unlinked rather than overwritten, so a process that still has the old
-    native module mapped keeps running.
-    """
-    wanted = normalize_dist_name(name)
-    for site in _site_dirs(interpreter):
-        if not site.is_dir():
-            continue
-        for dist_info in site.glob("*.dist-info"):
-            if normalize_dist_name(dist_info.name.split("-")[0]) != wanted:
-                continue
-            _remove_recorded(site, dist_info)
-
-
-def _remove_recorded(site: Path, dist_info: Path) -> None:
-    record = dist_info / "RECORD"
-    parents: set[Path] = set()
-    if record.is_file():
-        with open(record, newline="", encoding="utf-8") as handle:
-            for row in csv.reader(handle):
-                if not row:
-                    continue
-                path = Path(os.path.normpath(site / row[0]))
-                if path.is_file() or path.is_symlink():
-                    path.unlink()
-                    parents.add(path.parent)
-    for leftover in sorted(dist_info.rglob("*"), reverse=True):
-        leftover.unlink() if not leftover.is_dir() else leftover.rmdir()
-    dist_info.rmdir()
-    for parent in sorted(parents, key=lambda p: len(p.parts), reverse=True):
-        _remove_empty(parent, stop=site)
-
-
-def _remove_empty(folder: Path, stop: Path) -> None:
-    while folder != stop and stop in folder.parents:
-        pycache = folder / "__pycache__"
-        if pycache.is_dir() and all(p.suffix == ".pyc" for p in pycache.iterdir()):
-            for pyc in pycache.iterdir():
-                pyc.unlink()
-            pycache.rmdir()
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
-
-
-def install_wheel(wheel: Path, interpreter: Interpreter) -> Path:
-    """Install with pypa/installer; returns the installed RECORD."""
-    # imported here: only develop needs the installer library
-    from installer import install
-    from installer.destinations import SchemeDictionaryDestination
-    from installer.sources import WheelFile
-
-    paths = interpreter.paths
-    scheme = {
-        "purelib": paths["purelib"],
-        "platlib": paths["platlib"],
-        "headers": os.path.join(paths["include"], "site"),
-        "scripts": paths["scripts"],
-        "data": paths["data"],
-    }
-    destination = SchemeDictionaryDestination(
-        scheme, interpreter=interpreter.path, script_kind="posix"
-    )
-    with WheelFile.open(wheel) as source:
-        install(source, destination, {"INSTALLER": b"pyo3-pack\n"})
-        dist_info = source.dist_info_dir
-    return Path(paths["platlib"]) / dist_info / "RECORD"
-
-
-__all__ = ["DevelopOptions", "develop", "install_wheel", "uninstall"]
+__all__ = ["DevelopOptions", "develop", "install_wheel"]

@@ -4,7 +4,8 @@ Order: command line, the repository URL's own `user:password@`, environment, `.p
 default username for the public index (`__token__`), keyring, and a prompt. Keyring and
 prompt are only asked when the session is interactive, so CI never hangs on them.
 
-The password is never part of a message, a repr or a log line: only the *source* it came from.
+The password is never part of a message, a repr or a log line: only the *source* it came from;
+every password seen is registered with `_process.register_secret`, which masks it in all output.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from .. import _process
 from ..errors import Pyo3PackError
 
 #: The username that tells the public index (and most registries) the password is an API token.
@@ -108,6 +110,8 @@ def resolve(
 ) -> Credentials:
     """The first username and the first password found; ask only when `interactive`."""
     usernames, passwords = _static(sources)
+    for value, _ in passwords:  # every password given, used or not, is masked in all output
+        _process.register_secret(value)
     username = usernames[0] if usernames else None
     password = passwords[0] if passwords else None
     if password is None and interactive and keyring is not None:
@@ -122,6 +126,8 @@ def resolve(
         if password is None:
             password = (prompt(f"password or token for {username[0]} at {service}: ", True),
                         "prompt")
+    if password is not None:
+        _process.register_secret(password[0])
     if username is None or password is None:
         missing = "a username and a password" if username is None else "a password"
         who = f" for user `{username[0]}`" if username is not None else ""

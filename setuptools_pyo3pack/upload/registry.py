@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 INDEX_TIMEOUT = (10.0, 30.0)
 #: How much of a registry's reason text ends up in a message.
 REASON_CHARS = 200
-REDACTED = "********"
+REDACTED = _process.REDACTED
 
 
 class UploadError(Pyo3PackError):
@@ -74,16 +74,21 @@ def default_upload_url() -> str:
 
 
 def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
-    """`https://user:secret@host/x/` -> (`https://host/x/`, user, secret)."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
+    """`https://user:secret@host/x/` -> (`https://host/x/`, user, secret).
+
+    Everything before the last `@` of the part after `scheme://` is the user information, so a
+    password with `/`, `#` or `?` that is not percent-encoded is still taken as a password
+    (and masked in all output) instead of becoming part of the host or the path.
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator or "@" not in rest:
         return url, None, None
-    netloc = parts.hostname or ""
-    if parts.port is not None:
-        netloc += f":{parts.port}"
-    clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-    user = unquote(parts.username) if parts.username else None
-    return clean, user, unquote(parts.password) if parts.password else None
+    userinfo, _, location = rest.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    secret = unquote(password) if colon and password else None
+    _process.register_secret(secret)
+    _process.register_secret(password if colon else None)
+    return f"{scheme}://{location}", unquote(user) or None, secret
 
 
 def simple_index_url(upload_url: str) -> str:
@@ -164,6 +169,11 @@ def find(
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UploadError(f"`{url}` is not a registry URL",
                           hint="give an http:// or https:// URL with a host")
+    try:
+        parts.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError:
+        raise UploadError(f"`{url}` has a port that is not a number",
+                          hint="give a URL like http://host:8080/") from None
     return Registry(
         url=url,
         simple_url=index_url or simple_index_url(url),

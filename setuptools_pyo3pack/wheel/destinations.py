@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Protocol
 
 from ..errors import ConfigError
-from ..fs import Member, output_error, write_member
+from ..fs import Member, write_member
 from .writer import WheelWriter
 
 
@@ -59,18 +59,13 @@ class ZipWheel:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if exc_type is not None:
-            self._writer.discard()
-            if isinstance(exc, OSError):  # the disk, not the project: say which file
-                raise output_error(self.path, exc) from exc
+            self._writer.discard(exc)
             return
         try:
             for member in self._dist_info_members:
                 self.add(member)
-        except OSError as error:
-            self._writer.discard()
-            raise output_error(self.path, error) from error
-        except BaseException:
-            self._writer.discard()
+        except BaseException as error:
+            self._writer.discard(error)
             raise
         self._writer.close()
 

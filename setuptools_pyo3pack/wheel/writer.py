@@ -8,11 +8,11 @@ import hashlib
 import io
 import stat
 import zipfile
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from pathlib import Path
 from types import TracebackType
 
-from ..fs import CHUNK, atomic_path, fixed_date_time, output_error
+from ..fs import CHUNK, atomic_path, fixed_date_time
 
 
 def record_hash(digest: bytes) -> str:
@@ -49,7 +49,7 @@ class WheelWriter:
         if exc_type is None:
             self.close()
         else:
-            self.discard()
+            self.discard(exc)
 
     def _info(self, name: str, executable: bool) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._date_time)
@@ -84,21 +84,19 @@ class WheelWriter:
         return out.getvalue()
 
     def close(self) -> None:
-        record = self.record_text().encode("utf-8")
         try:
+            record = self.record_text().encode("utf-8")
             self._zip.writestr(self._info(f"{self.dist_info}/RECORD", False), record)
             self._zip.close()
-        except OSError as error:
-            self.discard()
-            raise output_error(self.path, error) from error
+        except BaseException as exc:  # a full disk shows up here too: no partial wheel
+            self.discard(exc)
+            raise
         self._output.close()
 
-    def discard(self) -> None:
-        """Delete the temporary file; closing the zip may fail again (a full disk)."""
-        try:
+    def discard(self, exc: BaseException | None = None) -> None:
+        """Delete the temporary file; `exc` (a write error) becomes the one-line error of
+        `atomic_path` when it is one the user can act on."""
+        with suppress(OSError):  # the temporary file goes anyway
             self._zip.close()
-        except OSError:
-            pass
-        finally:
-            error = RuntimeError("wheel discarded")
-            self._output.__exit__(type(error), error, None)
+        error = exc if exc is not None else RuntimeError("wheel discarded")
+        self._output.__exit__(type(error), error, error.__traceback__)
