@@ -6,9 +6,11 @@ twine is imported only when one of these commands runs, so `pyo3-pack --help` st
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import _process
 from .wheel_options import add_wheel_options, configuration
 
 #: publish builds release wheels unless pyproject.toml or --debug/--profile say otherwise
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
 def _add_registry_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("registry")
     group.add_argument("-r", "--repository-url", metavar="URL",
-                       help="the registry's upload URL (default: the public index)")
+                       help="the registry's upload URL (default: the public index); a name "
+                       "without `://` means a .pypirc section, as maturin's and twine's -r")
     group.add_argument("--repository", metavar="NAME",
                        help="a [NAME] section of the .pypirc file naming the registry")
     group.add_argument("--config-file", type=Path, metavar="PATH",
@@ -53,13 +56,33 @@ def _add_registry_options(parser: argparse.ArgumentParser) -> None:
                        help="log each request and the registry's answers (never passwords)")
 
 
+#: Where maturin and twine users keep the registry choice, when no flag gives it.
+ENV_REPOSITORY_URL = ("PYO3_PACK_REPOSITORY_URL", "MATURIN_REPOSITORY_URL", "TWINE_REPOSITORY_URL")
+ENV_REPOSITORY = ("PYO3_PACK_REPOSITORY", "MATURIN_REPOSITORY", "TWINE_REPOSITORY")
+
+
+def _registry_choice(url: str | None, name: str | None,
+                     env: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(upload URL, .pypirc section) from the flags, else the environment. maturin's and
+    twine's `-r` names a section, ours takes a URL: a value without `://` is a section."""
+    if url and "://" not in url and name is None:
+        return None, url
+    if url or name:
+        return url, name
+    env_url = next((env[n] for n in ENV_REPOSITORY_URL if env.get(n)), None)
+    env_name = next((env[n] for n in ENV_REPOSITORY if env.get(n)), None)
+    return env_url, env_name
+
+
 def _upload_options(args: argparse.Namespace) -> UploadOptions:
     from ..upload.upload import UploadOptions, default_retry_delay
 
     defaults = UploadOptions()
+    repository_url, repository = _registry_choice(args.repository_url, args.repository,
+                                                  _process.environ())
     return UploadOptions(
-        repository_url=args.repository_url,
-        repository=args.repository,
+        repository_url=repository_url,
+        repository=repository,
         config_file=args.config_file,
         index_url=args.index_url,
         username=args.username,

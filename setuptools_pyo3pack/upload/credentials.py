@@ -20,9 +20,14 @@ from ..errors import Pyo3PackError
 TOKEN_USERNAME = "__token__"
 
 #: Environment variables, in the order they are consulted.
-ENV_USERNAME = ("PYO3_PACK_USERNAME", "TWINE_USERNAME")
-ENV_PASSWORD = ("PYO3_PACK_PASSWORD", "PYO3_PACK_TOKEN", "TWINE_PASSWORD")
-ENV_NON_INTERACTIVE = ("PYO3_PACK_NON_INTERACTIVE", "TWINE_NON_INTERACTIVE")
+#: maturin's names come second, so a maturin user's CI secrets work unchanged.
+ENV_USERNAME = ("PYO3_PACK_USERNAME", "MATURIN_USERNAME", "TWINE_USERNAME")
+ENV_PASSWORD = ("PYO3_PACK_PASSWORD", "PYO3_PACK_TOKEN", "MATURIN_PASSWORD",
+                "MATURIN_PYPI_TOKEN", "TWINE_PASSWORD")
+#: Passwords that are API tokens: their username is `__token__` unless one is given.
+ENV_TOKENS = ("PYO3_PACK_TOKEN", "MATURIN_PYPI_TOKEN")
+ENV_NON_INTERACTIVE = ("PYO3_PACK_NON_INTERACTIVE", "MATURIN_NON_INTERACTIVE",
+                       "TWINE_NON_INTERACTIVE")
 
 #: Asks a keyring: (service, username or None) -> (username, password), either may be None.
 KeyringLookup = Callable[[str, "str | None"], "tuple[str | None, str | None]"]
@@ -70,14 +75,14 @@ def is_interactive(env: Mapping[str, str], *, non_interactive: bool, stdin_is_tt
 def _from_env(env: Mapping[str, str]) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
     """(username, source) and (password, source) from the environment."""
     password = next(((env[n], n) for n in ENV_PASSWORD if env.get(n)), None)
-    username = None
-    if env.get("PYO3_PACK_USERNAME"):
-        username = (env["PYO3_PACK_USERNAME"], "PYO3_PACK_USERNAME")
-    elif password is not None and password[1] == "PYO3_PACK_TOKEN":
-        username = (TOKEN_USERNAME, "PYO3_PACK_TOKEN")
-    elif env.get("TWINE_USERNAME"):
-        username = (env["TWINE_USERNAME"], "TWINE_USERNAME")
-    return username, password
+    own = next(((env[n], n) for n in ENV_USERNAME[:-1] if env.get(n)), None)
+    if own is not None:
+        return own, password
+    if password is not None and password[1] in ENV_TOKENS:
+        return (TOKEN_USERNAME, password[1]), password
+    if env.get("TWINE_USERNAME"):
+        return (env["TWINE_USERNAME"], "TWINE_USERNAME"), password
+    return None, password
 
 
 def _static(sources: CredentialSources) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

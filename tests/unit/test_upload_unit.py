@@ -426,3 +426,36 @@ def test_check_names_unreadable_and_unknown_files(tmp_path: Path) -> None:
         "g-1.0.txt: Unknown distribution format: 'g-1.0.txt' "
         "(fix these files or leave them out, and run again)"
     )
+
+
+@pytest.mark.parametrize(("url", "name", "env", "expected"), [
+    ("https://up.example/legacy/", None, {}, ("https://up.example/legacy/", None)),
+    ("testing", None, {}, (None, "testing")),  # maturin's and twine's `-r NAME`
+    ("https://up.example/legacy/", "local", {}, ("https://up.example/legacy/", "local")),
+    (None, None, {"MATURIN_REPOSITORY": "staging"}, (None, "staging")),
+    (None, None, {"TWINE_REPOSITORY_URL": "https://t.example/"}, ("https://t.example/", None)),
+    (None, None, {"PYO3_PACK_REPOSITORY_URL": "https://a.example/",
+                  "MATURIN_REPOSITORY_URL": "https://b.example/"}, ("https://a.example/", None)),
+    ("https://flag.example/", None, {"MATURIN_REPOSITORY_URL": "https://b.example/"},
+     ("https://flag.example/", None)),
+])
+def test_registry_choice_accepts_maturin_and_twine_spellings(
+        url: str | None, name: str | None, env: dict[str, str],
+        expected: tuple[str | None, str | None]) -> None:
+    from setuptools_pyo3pack.frontends.upload_cli import _registry_choice
+
+    assert _registry_choice(url, name, env) == expected
+
+
+@pytest.mark.parametrize(("env", "username", "source"), [
+    ({"MATURIN_PYPI_TOKEN": "pypi-abc"}, "__token__", "MATURIN_PYPI_TOKEN"),
+    ({"MATURIN_PASSWORD": "pw", "MATURIN_USERNAME": "me"}, "me", "MATURIN_PASSWORD"),
+    ({"PYO3_PACK_TOKEN": "t1", "MATURIN_PYPI_TOKEN": "t2"}, "__token__", "PYO3_PACK_TOKEN"),
+    ({"TWINE_PASSWORD": "pw", "TWINE_USERNAME": "tw"}, "tw", "TWINE_PASSWORD"),
+])
+def test_maturin_credential_variables(env: dict[str, str], username: str, source: str) -> None:
+    from setuptools_pyo3pack.upload.credentials import CredentialSources, resolve
+
+    found = resolve(CredentialSources(env=env), service="x", interactive=False)
+    assert (found.username, found.password_source) == (username, source)
+    assert found.password == env[source]
