@@ -258,7 +258,9 @@ def test_macos_without_zig_or_sdk_is_one_clear_error(tmp_path: Path) -> None:
     result = run_tool("build", "--target", MAC_ARM, "-o", tmp_path / "dist", cwd=crate,
                       env=environment(), check=False)
     assert result.returncode == 1
-    (line,) = result.stderr.strip().splitlines()
+    lines = result.stderr.strip().splitlines()
+    (line,) = [x for x in lines if x.startswith("pyo3-pack: error:")]
+    assert line == lines[-1] and "Traceback" not in result.stderr
     assert line.startswith("pyo3-pack: error: cannot link for `aarch64-apple-darwin` here")
     assert "SDKROOT" in line and "--zig" in line
     assert not (tmp_path / "dist").exists()
