@@ -88,6 +88,9 @@ def _check_built_wheels(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
 def _wheels_under(root: Path) -> list[Path]:
     found = []
     for folder, dirs, files in os.walk(root):
+        if "pyvenv.cfg" in files:  # a virtualenv: its bundled pip/setuptools wheels are not ours
+            dirs[:] = []
+            continue
         dirs[:] = [d for d in dirs if d not in ("site-packages", "target", "node_modules")]
         found += [Path(folder) / f for f in files if f.endswith(".whl")]
     return sorted(found)
