@@ -156,11 +156,27 @@ def run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
     except BrokenPipeError:  # stdout's reader left (`| head`): stop quietly, as `cat` does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except Exception as exc:  # a bug: shown whole, but never with a secret in it
-        console.bug(exc)
+    except Exception as exc:
+        if _caused_by_interrupt(exc):  # Ctrl-C inside an import surfaces as its RuntimeError
+            console.status("", "interrupted")
+            return 130
+        console.bug(exc)  # a bug: shown whole, but never with a secret in it
         return 1
     finally:
         _process.configure(verbosity=0)
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is behind `exc` (Python wraps one raised in, e.g., a
+    class body's `__set_name__` during a lazy import)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def emit_json(document: object) -> None:

@@ -171,3 +171,26 @@ def test_upload_verbose_flag_counts_before_or_after_the_command(argv: list[str])
     assert _upload_options(build_parser().parse_args(argv)).verbose is True
     quiet = build_parser().parse_args(["upload", "x.whl"])
     assert _upload_options(quiet).verbose is False
+
+
+def test_an_interrupt_wrapped_by_python_is_still_an_interrupt(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """SIGINT during a lazy import can reach the CLI as the RuntimeError Python raises when a
+    class body's `__set_name__` is interrupted: one line and 130, no traceback."""
+    def handler(args: object) -> int:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:
+            raise RuntimeError("Error calling __set_name__") from interrupt
+
+    assert console.run(handler, build_parser().parse_args(["list-python"])) == 130
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.strip().endswith("interrupted")
+
+
+def test_a_bug_still_shows_its_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    def handler(args: object) -> int:
+        raise RuntimeError("a bug")
+
+    assert console.run(handler, build_parser().parse_args(["list-python"])) == 1
+    assert "Traceback" in capsys.readouterr().err
