@@ -1,7 +1,5 @@
 """`python -m setuptools_pyo3pack` is `pyo3-pack`."""
 
-import sys
+from .cli import process_main
 
-from .cli import main
-
-sys.exit(main())
+process_main()

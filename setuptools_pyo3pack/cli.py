@@ -5,11 +5,12 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
-__all__ = ["main"]  # and `build_parser`, loaded on first use
+__all__ = ["main", "process_main"]  # and `build_parser`, loaded on first use
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -21,6 +22,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .frontends.cli import main as full
 
     return full(args)
+
+
+def process_main() -> NoReturn:
+    """`pyo3-pack` as its own process (the console script and `python -m`): `main`, then exit
+    with its code, Ctrl-C reported in one line wherever it lands."""
+    try:
+        code = main()
+    except KeyboardInterrupt:  # before the console took charge (importing the CLI)
+        print("pyo3-pack: interrupted", file=sys.stderr)
+        code = 130
+    finally:
+        # The work is over: a Ctrl-C now could only make the interpreter's shutdown (atexit,
+        # threads) print a traceback of its own, so the exit goes ahead with `code`.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)
 
 
 def __getattr__(name: str) -> Any:

@@ -194,3 +194,33 @@ def test_a_bug_still_shows_its_traceback(capsys: pytest.CaptureFixture[str]) -> 
 
     assert console.run(handler, build_parser().parse_args(["list-python"])) == 1
     assert "Traceback" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("outcome", "code", "line"), [
+    (0, 0, ""),
+    (KeyboardInterrupt(), 130, "pyo3-pack: interrupted\n"),  # while importing the CLI
+])
+def test_the_process_ignores_ctrl_c_once_its_work_is_over(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        outcome: int | BaseException, code: int, line: str) -> None:
+    """After `main`, only the interpreter's shutdown is left; a Ctrl-C there would print
+    Python's own "Exception ignored" traceback (found by the develop fault test)."""
+    import signal
+
+    from setuptools_pyo3pack import cli
+
+    def fake_main() -> int:
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(cli, "main", fake_main)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.process_main()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert exited.value.code == code
+    assert capsys.readouterr().err == line
