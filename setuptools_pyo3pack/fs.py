@@ -114,6 +114,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _dead_writer(name: str) -> bool:
+    """Whether `name`'s `{pid}-{host}` part is a process of this host that has ended."""
+    pid, _, tag = name.partition("-")
+    return tag == _host_tag() and pid.isdigit() and not _alive(int(pid))
+
+
 def remove_stale_temporaries(path: Path) -> None:
     """Delete temporary files of `path` left by writers that were killed (SIGKILL, power
     loss) before they could clean up; files of live writers are left alone."""
@@ -121,13 +127,24 @@ def remove_stale_temporaries(path: Path) -> None:
         candidates = list(path.parent.glob(f".{path.name}.*.tmp"))
     except OSError:
         return
-    host = _host_tag()
     for candidate in candidates:
-        pid, _, tag = candidate.name[len(path.name) + 2:].split(".", 1)[0].partition("-")
-        if tag == host and pid.isdigit() and not _alive(int(pid)):
+        if _dead_writer(candidate.name[len(path.name) + 2:].split(".", 1)[0]):
             # another writer may have removed it first, or the folder is read-only
             with suppress(OSError):
                 candidate.unlink()
+
+
+@contextmanager
+def scratch_folder(prefix: str) -> Iterator[Path]:
+    """A private folder in the system's temporary folder, removed afterwards; the folders a
+    killed run of ours left there (`{prefix}{pid}-{host}-...`) are removed first."""
+    root = Path(tempfile.gettempdir())
+    with suppress(OSError):
+        for leftover in root.glob(f"{prefix}*"):
+            if _dead_writer(leftover.name[len(prefix):].rsplit("-", 1)[0]):
+                shutil.rmtree(leftover, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-{_host_tag()}-") as folder:
+        yield Path(folder)
 
 
 @contextmanager

@@ -8,13 +8,12 @@ rewrites the wheel with the new tag and members.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..config.settings import AuditMode, AuditSettings
-from ..fs import Member
+from ..fs import Member, scratch_folder
 from ..platforms.base import BinaryFormat
 from ..platforms.tags import WheelTag
 from ..project.project import Project
@@ -84,7 +83,7 @@ def repair_wheel(path: Path, settings: AuditSettings, dist_name: str) -> Path:
         return path
     from ..audit.elf import ELF_MAGIC
 
-    with tempfile.TemporaryDirectory(prefix="pyo3-pack-repair-") as tmp, \
+    with scratch_folder("pyo3-pack-repair-") as tmp, \
             zipfile.ZipFile(path) as wheel:
         natives: list[Member] = []
         for info in wheel.infolist():
@@ -93,13 +92,13 @@ def repair_wheel(path: Path, settings: AuditSettings, dist_name: str) -> Path:
             with wheel.open(info) as stream:
                 if stream.read(len(ELF_MAGIC)) != ELF_MAGIC:
                     continue
-            extracted = Path(wheel.extract(info, Path(tmp) / "natives"))
+            extracted = Path(wheel.extract(info, tmp / "natives"))
             natives.append(Member(info.filename, source=extracted, executable=True))
         if not natives:
             return path
         new_platform, members = audit_members(
             settings, platform, natives, [m.source for m in natives if m.source],
-            dist_name, Path(tmp) / "work")
+            dist_name, tmp / "work")
         replaced = {m.archive_name: m for m in members if m not in natives}
         if new_platform == platform and not replaced:
             return path

@@ -7,7 +7,6 @@ it. Front doors call `build_wheels` (every planned wheel) or `build_wheel` (one 
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from ..compile.native import compile_native, ffi_source, generated_stubs, uniffi
 from ..compile.select import WheelPlan, plan
 from ..config.settings import Binding
 from ..errors import ConfigError
-from ..fs import Member, size_label
+from ..fs import Member, scratch_folder, size_label
 from ..platforms.tags import WheelTag, normalize_dist_name, wheel_filename
 from ..project import python_sources
 from ..project.project import Project
@@ -120,10 +119,10 @@ def build_wheel(project: Project, item: WheelPlan, out_dir: Path, *, editable: b
         _process.log(f"unchanged {_described(unchanged)}")
         return unchanged
     check_artifacts(project, artifacts)
-    with tempfile.TemporaryDirectory(prefix="pyo3-pack-repair-") as workdir:
+    with scratch_folder("pyo3-pack-repair-") as workdir:
         tag, packed = item.tag, split.packed
         if not editable:  # an editable wheel only ever runs on this machine
-            tag, packed = audited(project, item.tag, packed, artifacts, Path(workdir))
+            tag, packed = audited(project, item.tag, packed, artifacts, workdir)
         # the wheel first: an output folder that cannot take it must leave the tree as it was
         path = write_wheel(project, out_dir, packed, [tag], compress=compress)
         if split.in_tree:

@@ -301,11 +301,10 @@ def test_repair_killed_at_many_moments(tmp_path_factory: pytest.TempPathFactory,
     check_wheel(out / name)
     with zipfile.ZipFile(out / name) as archive:
         assert any(".libs/libanswer-" in n for n in archive.namelist())
-    # SIGINT cleans the repair's own temporary folder; only SIGKILLed runs may leave one
+    # SIGINT cleans the repair's own temporary folder; one a SIGKILLed run left is removed
+    # by the next run (the matrix ends with a complete one)
     left = set(Path(tempfile.gettempdir()).glob("pyo3-pack-repair-*")) - temp_before
-    assert len(left) <= OFFSETS + 1, left  # one per SIGKILLed run at most
-    for folder in left:
-        shutil.rmtree(folder, ignore_errors=True)
+    assert not left, left
 
 
 def installed(venv: Path) -> str:

@@ -15,7 +15,13 @@ from setuptools_pyo3pack.audit.errors import AuditError
 from setuptools_pyo3pack.audit.wheel import audit_wheel
 from setuptools_pyo3pack.compile.interpreters import probe_one
 from setuptools_pyo3pack.errors import Pyo3PackError
-from setuptools_pyo3pack.fs import _host_tag, atomic_path, unsafe_member_name, write_atomic
+from setuptools_pyo3pack.fs import (
+    _host_tag,
+    atomic_path,
+    scratch_folder,
+    unsafe_member_name,
+    write_atomic,
+)
 from setuptools_pyo3pack.install.develop import install_wheel
 
 NAME = "demo-1.0-py3-none-any.whl"
@@ -115,6 +121,30 @@ def test_a_killed_writers_temporary_is_removed_by_the_next(tmp_path: Path) -> No
     assert target.read_bytes() == b"whole"
     assert not stale.exists()
     assert live.exists() and elsewhere.exists() and other.exists()
+
+
+def test_a_killed_runs_scratch_folder_is_removed_by_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repair's folder in the system's temporary folder: a SIGKILLed run cannot remove
+    it, so the next run does; a live run's, another machine's and other names stay."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    host = _host_tag()
+    stale = tmp_path / f"pyo3-pack-repair-{dead.pid}-{host}-k2j4_x9a"
+    live = tmp_path / f"pyo3-pack-repair-{os.getpid()}-{host}-abcdefgh"
+    elsewhere = tmp_path / f"pyo3-pack-repair-{dead.pid}-0000beef-abcdefgh"
+    unrelated = tmp_path / "pyo3-pack-repair-notours"
+    for folder in (stale, live, elsewhere, unrelated):
+        (folder / "natives").mkdir(parents=True)
+        (folder / "natives" / "lib.so").write_bytes(b"half")
+    with scratch_folder("pyo3-pack-repair-") as folder:
+        assert folder.parent == tmp_path and folder.is_dir()
+        assert folder.name.startswith(f"pyo3-pack-repair-{os.getpid()}-{host}-")
+    assert not folder.exists() and not stale.exists()
+    assert live.exists() and elsewhere.exists() and unrelated.exists()
 
 
 def test_an_interrupted_write_leaves_nothing(tmp_path: Path) -> None:
