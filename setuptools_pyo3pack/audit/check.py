@@ -8,7 +8,8 @@ symbols. Weak undefined symbols may be missing at run time and are not counted.
 
 The interpreter's own library (libpython, libpypy, libgraalpy) is refused too, but a repair
 does not graft it: it drops the DT_NEEDED, and the extension resolves those symbols from the
-interpreter that loads it.
+interpreter that loads it. An executable embedding Python (pyo3 binaries) keeps its link to
+the installed interpreter's library: neither refused, dropped nor grafted.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ _INTERPRETER_LIBRARY = re.compile(
 def is_interpreter_library(soname: str) -> bool:
     """`libpython3.12.so.1.0`, `libpython3.so`, `libpypy3.9-c.so`, `libgraalpy*.so`."""
     return bool(_INTERPRETER_LIBRARY.match(soname))
+
+
+def embeds_interpreter(info: ElfInfo) -> bool:
+    """An executable (it names a program interpreter) linking the interpreter's library
+    embeds Python: no interpreter loads it, so it keeps that DT_NEEDED, and the library is
+    the installed interpreter's (never grafted)."""
+    return info.interpreter is not None
 
 
 class Reason(NamedTuple):
@@ -104,7 +112,8 @@ def check_policy(
             if is_dynamic_loader(library) or _bundled(info, library, inside):
                 continue
             if is_interpreter_library(library):
-                reasons.append(Reason("interpreter-library", info.path, library))
+                if not embeds_interpreter(info):
+                    reasons.append(Reason("interpreter-library", info.path, library))
             elif library not in policy.whitelist:
                 reasons.append(Reason("external-library", info.path, library))
             if library in policy.blacklist:

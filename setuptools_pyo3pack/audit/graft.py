@@ -8,6 +8,7 @@ files that need it get the new name in DT_NEEDED and an RPATH `$ORIGIN/<path to 
 The interpreter's own library (libpython, libpypy, libgraalpy) is never grafted, nor looked
 for, so nothing it brings with it (libpypy's libffi, libbz2, libtinfo, ...) is grafted either:
 its DT_NEEDED is dropped, and the extension resolves those symbols from the interpreter.
+An executable embedding Python keeps that DT_NEEDED (see `check.embeds_interpreter`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check import check_policy, is_interpreter_library
+from .check import check_policy, embeds_interpreter, is_interpreter_library
 from .decide import repair_candidates
 from .elf import ElfInfo
 from .libc import Libc, is_dynamic_loader
@@ -99,7 +100,8 @@ def plan_grafts(roots: Roots, policy: Policy, libs_dir: str, locate: Locate) -> 
             if library in inside:
                 continue
             if is_interpreter_library(library):
-                dropped.append((archive_name, library))
+                if not embeds_interpreter(info):
+                    dropped.append((archive_name, library))
                 continue
             if (
                 library in grafts

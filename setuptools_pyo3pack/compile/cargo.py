@@ -24,17 +24,20 @@ class CargoInvocation:
     description: str
 
 
-def target_dir_for(crate: Crate, interpreter: Interpreter | None, abi3: bool) -> Path:
+def target_dir_for(crate: Crate, interpreter: Interpreter | None, abi3: bool, *,
+                   embed: bool = False) -> Path:
     """A cargo target folder per interpreter ABI.
 
     pyo3's build script reruns (and pyo3 recompiles) whenever PYO3_PYTHON changes; keeping
     one folder per ABI means switching interpreters finds its own build still valid.
+    Binaries embedding Python (`embed`) build pyo3 without PYO3_BUILD_EXTENSION_MODULE,
+    which reruns the script too: they get a folder of their own (`<abi>-embed`).
     """
     base = crate.target_directory
     if interpreter is None:
         return base
     key = "abi3" if abi3 else interpreter.abi_key
-    return base / "pyo3-pack" / key
+    return base / "pyo3-pack" / (f"{key}-embed" if embed else key)
 
 
 def invocation(
@@ -44,8 +47,12 @@ def invocation(
     bin_name: str | None,
     interpreter: Interpreter | None,
     target_dir: Path,
+    embed: bool = False,
 ) -> CargoInvocation:
-    """`cargo rustc` for the lib (or one bin) with pyo3's interpreter variables set."""
+    """`cargo rustc` for the lib (or one bin) with pyo3's interpreter variables set.
+
+    `embed`: a binary that links the interpreter, so pyo3 is not told it builds an extension
+    module (which would leave libpython unlinked)."""
     argv = ["cargo", "rustc", "--message-format=json-render-diagnostics",
             "--manifest-path", str(crate.manifest_path), "--target-dir", str(target_dir)]
     argv += ["--bin", bin_name] if bin_name else ["--lib"]
@@ -75,6 +82,8 @@ def invocation(
             "PYO3_BUILD_EXTENSION_MODULE": "1",
             "PYO3_ENVIRONMENT_SIGNATURE": f"{interpreter.abi_key}-{interpreter.abiflags}",
         }
+    if embed:
+        env.pop("PYO3_BUILD_EXTENSION_MODULE", None)
     if cargo.macos_deployment_target and "apple" in (cargo.target or ""):
         env["MACOSX_DEPLOYMENT_TARGET"] = cargo.macos_deployment_target
     what = f"bin `{bin_name}`" if bin_name else f"`{crate.name}`"

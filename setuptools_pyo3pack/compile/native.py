@@ -23,7 +23,8 @@ def compile_native(project: Project, item: WheelPlan, phase: pgo.Phase | None = 
     machine, with each pair of files merged (a PGO `phase` adds its flags and builds in a
     folder of its own). Returns the artifacts."""
     crate = project.crate
-    target_dir = cargo.target_dir_for(crate, item.interpreter, item.abi3)
+    target_dir = cargo.target_dir_for(crate, item.interpreter, item.abi3,
+                                      embed=project.binding.embeds_python)
     if phase is not None:
         target_dir = phase.target_dir(project, item.interpreter, item.abi3)
     triples = project.platform.target.cargo_triples
@@ -73,7 +74,8 @@ def _compile_for(project: Project, item: WheelPlan, triple: str | None, target_d
     artifacts: list[Path] = []
     for bin_name in targets:
         call = cargo.invocation(crate, settings, bin_name=bin_name,
-                                interpreter=item.interpreter, target_dir=target_dir)
+                                interpreter=item.interpreter, target_dir=target_dir,
+                                embed=project.binding.embeds_python)
         call = replace(call, env={**call.env, **environment})
         if phase is not None:
             call = phase.apply(call)

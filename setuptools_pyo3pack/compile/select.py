@@ -79,7 +79,7 @@ def select_interpreters(project: Project, specs: Sequence[str]) -> list[Interpre
         found = interpreters.one_per_abi(found)
     usable = supported_interpreters(project, found, explicit=bool(specs))
     if not usable:
-        binding = f"{project.binding.binding.value} {project.binding.crate_version or ''}"
+        binding = f"{project.binding.crate_name} {project.binding.crate_version or ''}"
         raise InterpreterError(
             f"no Python interpreter found that {binding.strip()} can build for",
             hint="install one, or pass -i /path/to/python",
@@ -88,10 +88,12 @@ def select_interpreters(project: Project, specs: Sequence[str]) -> list[Interpre
 
 
 def plan(project: Project) -> list[WheelPlan]:
-    """One wheel per interpreter, one abi3 wheel, or one wheel for no interpreter at all."""
+    """One wheel per interpreter, one abi3 wheel, or one wheel for no interpreter at all.
+
+    Binaries that link pyo3 embed an interpreter, so they are planned as pyo3 modules are."""
     platform = project.platform.platform_tag()
     choice = project.binding
-    if not choice.binding.needs_interpreter:
+    if not choice.needs_interpreter:
         return [WheelPlan(None, tags.universal_tag(platform))]
     chosen = select_interpreters(project, project.settings.output.interpreters)
     if not choice.is_abi3:

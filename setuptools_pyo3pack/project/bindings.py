@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config.settings import BINDING_ALIASES as SPELLINGS
 from ..config.settings import Binding
@@ -48,10 +48,23 @@ class BindingChoice:
     free_threaded_unsupported: bool = False
     """The binding crate cannot build for free-threaded CPython at all (pyo3 before 0.23,
     rust-cpython)."""
+    embeds_python: bool = False
+    """Binaries that link pyo3: each embeds one interpreter, so each wheel is built for one."""
 
     @property
     def is_abi3(self) -> bool:
         return self.abi3 is not None or self.abi3_from_interpreter
+
+    @property
+    def needs_interpreter(self) -> bool:
+        """Built once per interpreter (or once for the stable ABI) and tagged for it:
+        extension modules, and binaries embedding Python through pyo3."""
+        return self.binding.needs_interpreter or self.embeds_python
+
+    @property
+    def crate_name(self) -> str:
+        """The crate that talks to Python, for messages: `pyo3` for embedding binaries."""
+        return "pyo3" if self.embeds_python else self.binding.value
 
     def why_unsupported(
         self, implementation: str, version: tuple[int, int], free_threaded: bool = False
@@ -61,12 +74,12 @@ class BindingChoice:
         With the abi3 feature, only GIL CPythons build the stable-ABI wheel; pyo3 builds a
         version-specific module for free-threaded CPython, PyPy and GraalPy instead."""
         if free_threaded and self.free_threaded_unsupported:
-            return (f"{self.binding.value} {self.crate_version} does not support free-threaded "
+            return (f"{self.crate_name} {self.crate_version} does not support free-threaded "
                     "CPython" + (" (pyo3 0.23 is the first that does)"
-                                 if self.binding is Binding.PYO3 else ""))
+                                 if self.crate_name == "pyo3" else ""))
         minimum = self.free_threaded_minimum
         if free_threaded and minimum is not None and version < minimum:
-            return (f"{self.binding.value} {self.crate_version} supports free-threaded "
+            return (f"{self.crate_name} {self.crate_version} supports free-threaded "
                     f"CPython from {_dotted(minimum)}")
         stable = self.is_abi3 and implementation == "cpython" and not free_threaded
         reason = self._outside_range(implementation, version, stable)
@@ -79,13 +92,13 @@ class BindingChoice:
         entry = next((e for e in self.supported if e.implementation == implementation), None)
         if entry is None:
             if self.supported:
-                return f"{self.binding.value} {self.crate_version} does not support " \
+                return f"{self.crate_name} {self.crate_version} does not support " \
                        f"{implementation}"
             return None
         reason = entry.why_not(version)
         if reason is None or (stable and reason.startswith("newer")):
             return None  # the stable ABI is forward compatible
-        return (f"{self.binding.value} {self.crate_version} supports {implementation} "
+        return (f"{self.crate_name} {self.crate_version} supports {implementation} "
                 f"{_range(entry)}; this one is {reason}")
 
 
@@ -110,7 +123,7 @@ def detect(crate: Crate, forced: Binding | str | None) -> BindingChoice:
                 f"crate `{crate.name}` has no [[bin]] target to pack",
                 hint=f"add src/main.rs or a [[bin]] section to {crate.manifest_path}",
             )
-        return BindingChoice(Binding.BIN)
+        return _bin_choice(crate)
     _require_cdylib(crate, crate.lib)
     if binding is Binding.PYO3:
         return _pyo3_choice(crate)
@@ -123,6 +136,14 @@ def detect(crate: Crate, forced: Binding | str | None) -> BindingChoice:
     return BindingChoice(Binding.RUST_CPYTHON, crate_version=version,
                          supported=RUST_CPYTHON_SUPPORT.get(_minor_series(version), ()),
                          free_threaded_unsupported=True)
+
+
+def _bin_choice(crate: Crate) -> BindingChoice:
+    """Binaries; those of a crate depending on pyo3 (or pyo3-ffi) link an interpreter, so
+    they carry pyo3's facts (supported versions, abi3) and are built for each interpreter."""
+    if "pyo3" not in crate.dependencies and "pyo3-ffi" not in crate.dependencies:
+        return BindingChoice(Binding.BIN)
+    return replace(_pyo3_choice(crate), binding=Binding.BIN, embeds_python=True)
 
 
 def _uniffi_choice(crate: Crate) -> BindingChoice:
@@ -149,6 +170,8 @@ def _detect_kind(crate: Crate) -> Binding:
             return Binding.BIN
         raise ConfigError(f"crate `{crate.name}` has neither a library nor a binary target")
     if "pyo3" in crate.dependencies or "pyo3-ffi" in crate.dependencies:
+        if "cdylib" not in crate.lib.crate_types and crate.bins:
+            return Binding.BIN  # no module to build: binaries that embed Python
         return Binding.PYO3
     if "cpython" in crate.dependencies:
         return Binding.RUST_CPYTHON

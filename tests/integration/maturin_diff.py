@@ -45,7 +45,7 @@ class WheelFacts:
     metadata: dict[str, list[str]]
     body: str
     files: dict[str, bytes]
-    """Members that are neither binaries nor RECORD, by name."""
+    """Members that are neither binaries (modules, executables) nor RECORD, by name."""
     sbom: dict[str, Any] | None
 
 
@@ -58,8 +58,9 @@ def wheel_facts(wheel: Path) -> WheelFacts:
         wheel_file = archive.read(f"{dist_info}/WHEEL").decode()
         sboms = [n for n in names if "/sboms/" in n and n.endswith(".json")]
         sbom = json.loads(archive.read(sboms[0])) if sboms else None
-        files = {n: archive.read(n) for n in names
-                 if not n.endswith((".so", "RECORD", "WHEEL", "METADATA")) and "/sboms/" not in n}
+        files = {n: data for n in names
+                 if not n.endswith((".so", "RECORD", "WHEEL", "METADATA")) and "/sboms/" not in n
+                 and not (data := archive.read(n)).startswith(b"\x7fELF")}
     metadata: dict[str, list[str]] = {}
     for key, value in message.items():
         if key.lower() not in _TOOL_FIELDS:
