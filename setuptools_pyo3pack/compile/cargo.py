@@ -24,20 +24,27 @@ class CargoInvocation:
     description: str
 
 
+def abi_folder_name(interpreter: Interpreter, abi3: bool, *, embed: bool = False) -> str:
+    """The name of one interpreter ABI's folders under `<target>/pyo3-pack/`.
+
+    Binaries embedding Python (`embed`) build pyo3 without PYO3_BUILD_EXTENSION_MODULE,
+    which reruns its build script: they get folders of their own (`<abi>-embed`).
+    """
+    key = "abi3" if abi3 else interpreter.abi_key
+    return f"{key}-embed" if embed else key
+
+
 def target_dir_for(crate: Crate, interpreter: Interpreter | None, abi3: bool, *,
                    embed: bool = False) -> Path:
     """A cargo target folder per interpreter ABI.
 
     pyo3's build script reruns (and pyo3 recompiles) whenever PYO3_PYTHON changes; keeping
     one folder per ABI means switching interpreters finds its own build still valid.
-    Binaries embedding Python (`embed`) build pyo3 without PYO3_BUILD_EXTENSION_MODULE,
-    which reruns the script too: they get a folder of their own (`<abi>-embed`).
     """
-    base = crate.target_directory
     if interpreter is None:
-        return base
-    key = "abi3" if abi3 else interpreter.abi_key
-    return base / "pyo3-pack" / (f"{key}-embed" if embed else key)
+        return crate.target_directory
+    return crate.target_directory / "pyo3-pack" / abi_folder_name(interpreter, abi3,
+                                                                  embed=embed)
 
 
 def invocation(
@@ -79,11 +86,10 @@ def invocation(
         env = {
             "PYO3_PYTHON": python,
             "PYTHON_SYS_EXECUTABLE": python,
-            "PYO3_BUILD_EXTENSION_MODULE": "1",
             "PYO3_ENVIRONMENT_SIGNATURE": f"{interpreter.abi_key}-{interpreter.abiflags}",
         }
-    if embed:
-        env.pop("PYO3_BUILD_EXTENSION_MODULE", None)
+        if not embed:
+            env["PYO3_BUILD_EXTENSION_MODULE"] = "1"
     if cargo.macos_deployment_target and "apple" in (cargo.target or ""):
         env["MACOSX_DEPLOYMENT_TARGET"] = cargo.macos_deployment_target
     what = f"bin `{bin_name}`" if bin_name else f"`{crate.name}`"

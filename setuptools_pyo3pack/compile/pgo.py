@@ -29,7 +29,7 @@ from ..errors import CommandError, ConfigError
 from ..platforms.interpreter import Interpreter
 from ..project.project import Project
 from . import tools
-from .cargo import CargoInvocation
+from .cargo import CargoInvocation, abi_folder_name
 
 #: Names an llvm-profdata to use instead of the one of rustup's llvm-tools component.
 LLVM_PROFDATA_VARIABLE = "PYO3_PACK_LLVM_PROFDATA"
@@ -49,7 +49,7 @@ class Phase:
 
     def target_dir(self, project: Project, interpreter: Interpreter | None, abi3: bool) -> Path:
         return work_dir(project, interpreter, abi3).with_name(
-            f"{_key(interpreter, abi3)}-pgo-{self.name}")
+            f"{_key(project, interpreter, abi3)}-pgo-{self.name}")
 
     def apply(self, call: CargoInvocation) -> CargoInvocation:
         """`call` with the phase's flags and target triple."""
@@ -63,15 +63,16 @@ class Phase:
                                    description=f"{call.description} ({self.name} for PGO)")
 
 
-def _key(interpreter: Interpreter | None, abi3: bool) -> str:
+def _key(project: Project, interpreter: Interpreter | None, abi3: bool) -> str:
     if interpreter is None:
         return "any"
-    return "abi3" if abi3 else interpreter.abi_key
+    return abi_folder_name(interpreter, abi3, embed=project.binding.embeds_python)
 
 
 def work_dir(project: Project, interpreter: Interpreter | None, abi3: bool) -> Path:
     """Where the profiles of one wheel's builds are kept (in the cargo target folder)."""
-    return project.crate.target_directory / "pyo3-pack" / f"{_key(interpreter, abi3)}-pgo"
+    key = _key(project, interpreter, abi3)
+    return project.crate.target_directory / "pyo3-pack" / f"{key}-pgo"
 
 
 def user_rustflags() -> list[str]:
