@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from .errors import caused_by_interrupt
+
 __all__ = ["main", "process_main"]  # and `build_parser`, loaded on first use
 
 
@@ -29,7 +31,9 @@ def process_main() -> NoReturn:
     with its code, Ctrl-C reported in one line wherever it lands."""
     try:
         code = main()
-    except KeyboardInterrupt:  # before the console took charge (importing the CLI)
+    except BaseException as exc:  # before the console took charge (importing the CLI)
+        if not caused_by_interrupt(exc):
+            raise
         print("pyo3-pack: interrupted", file=sys.stderr)
         code = 130
     finally:

@@ -3,6 +3,19 @@
 from __future__ import annotations
 
 
+def caused_by_interrupt(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is behind `exc` (Python wraps one raised in, e.g., a
+    class body's `__set_name__` during a lazy import)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 class Pyo3PackError(Exception):
     """A failure the user can act on.
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from .. import _process
-from ..errors import Pyo3PackError
+from ..errors import Pyo3PackError, caused_by_interrupt
 
 COLOR_CHOICES = ("auto", "always", "never")
 
@@ -157,26 +157,13 @@ def run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception as exc:
-        if _caused_by_interrupt(exc):  # Ctrl-C inside an import surfaces as its RuntimeError
+        if caused_by_interrupt(exc):  # Ctrl-C inside an import surfaces as its RuntimeError
             console.status("", "interrupted")
             return 130
         console.bug(exc)  # a bug: shown whole, but never with a secret in it
         return 1
     finally:
         _process.configure(verbosity=0)
-
-
-def _caused_by_interrupt(exc: BaseException) -> bool:
-    """Whether a KeyboardInterrupt is behind `exc` (Python wraps one raised in, e.g., a
-    class body's `__set_name__` during a lazy import)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, KeyboardInterrupt):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
 
 
 def emit_json(document: object) -> None:

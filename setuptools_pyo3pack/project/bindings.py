@@ -141,9 +141,13 @@ def detect(crate: Crate, forced: Binding | str | None) -> BindingChoice:
 def _bin_choice(crate: Crate) -> BindingChoice:
     """Binaries; those of a crate depending on pyo3 (or pyo3-ffi) link an interpreter, so
     they carry pyo3's facts (supported versions, abi3) and are built for each interpreter."""
-    if "pyo3" not in crate.dependencies and "pyo3-ffi" not in crate.dependencies:
+    if not _uses_pyo3(crate):
         return BindingChoice(Binding.BIN)
     return replace(_pyo3_choice(crate), binding=Binding.BIN, embeds_python=True)
+
+
+def _uses_pyo3(crate: Crate) -> bool:
+    return "pyo3" in crate.dependencies or "pyo3-ffi" in crate.dependencies
 
 
 def _uniffi_choice(crate: Crate) -> BindingChoice:
@@ -169,7 +173,7 @@ def _detect_kind(crate: Crate) -> Binding:
         if crate.bins:
             return Binding.BIN
         raise ConfigError(f"crate `{crate.name}` has neither a library nor a binary target")
-    if "pyo3" in crate.dependencies or "pyo3-ffi" in crate.dependencies:
+    if _uses_pyo3(crate):
         if "cdylib" not in crate.lib.crate_types and crate.bins:
             return Binding.BIN  # no module to build: binaries that embed Python
         return Binding.PYO3

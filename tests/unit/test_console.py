@@ -199,6 +199,7 @@ def test_a_bug_still_shows_its_traceback(capsys: pytest.CaptureFixture[str]) -> 
 @pytest.mark.parametrize(("outcome", "code", "line"), [
     (0, 0, ""),
     (KeyboardInterrupt(), 130, "pyo3-pack: interrupted\n"),  # while importing the CLI
+    (RuntimeError("Error calling __set_name__"), 130, "pyo3-pack: interrupted\n"),
 ])
 def test_the_process_ignores_ctrl_c_once_its_work_is_over(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
@@ -210,6 +211,8 @@ def test_the_process_ignores_ctrl_c_once_its_work_is_over(
     from setuptools_pyo3pack import cli
 
     def fake_main() -> int:
+        if isinstance(outcome, RuntimeError):  # Python's wrapping of an interrupt
+            raise outcome from KeyboardInterrupt()
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
@@ -224,3 +227,22 @@ def test_the_process_ignores_ctrl_c_once_its_work_is_over(
         signal.signal(signal.SIGINT, before)
     assert exited.value.code == code
     assert capsys.readouterr().err == line
+
+
+def test_the_process_entry_lets_a_bug_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only an interrupt is turned into one line there: anything else is the console's job
+    or a bug, and stays visible."""
+    import signal
+
+    from setuptools_pyo3pack import cli
+
+    def broken_main() -> int:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(cli, "main", broken_main)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(ValueError, match="a bug"):
+            cli.process_main()
+    finally:
+        signal.signal(signal.SIGINT, before)
